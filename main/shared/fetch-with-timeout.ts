@@ -1,0 +1,57 @@
+/** Every outbound call the app makes has a deadline: a hung issuer must never hang the user. */
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+export class FetchTimeoutError extends Error {
+  constructor(
+    readonly url: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`No answer from ${url} within ${timeoutMs / 1000} s.`);
+    this.name = 'FetchTimeoutError';
+  }
+}
+
+export class FetchNetworkError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    const reason = describeNetworkCause(cause);
+    super(`Could not reach ${url}: ${reason}.`, { cause });
+    this.name = 'FetchNetworkError';
+  }
+}
+
+function describeNetworkCause(cause: unknown): string {
+  const code = (cause as { cause?: { code?: string } } | undefined)?.cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is it running?)';
+    case 'ENOTFOUND':
+      return 'host name not found';
+    case 'ECONNRESET':
+      return 'connection reset';
+    default:
+      return code ?? (cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export async function fetchWithTimeout(
+  url: string | URL,
+  init: RequestInit = {},
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<Response> {
+  const href = String(url);
+  const signal = init.signal
+    ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+    : AbortSignal.timeout(timeoutMs);
+  try {
+    return await fetch(url, { ...init, signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      throw new FetchTimeoutError(href, timeoutMs);
+    }
+    throw new FetchNetworkError(href, error);
+  }
+}
