@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Everything the sandbox issuer persists lives in one folder of the app's data directory. */
+export function issuerDataDir(dataDir: string): string {
+  return join(dataDir, 'issuer');
+}
+
+/**
+ * Returns the file's content, creating it first with `create()` when it does not exist yet.
+ * The file is written owner-only (0600: it holds private keys and secrets) and published with
+ * link(), which fails if another process created it meanwhile, so two issuers starting at once on
+ * the same data directory still end up sharing one key instead of overwriting each other's.
+ */
+export async function readOrCreate(path: string, create: () => Promise<string>): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const content = await create();
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(temporary, path);
+    return content;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return await readFile(path, 'utf8');
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
