@@ -1,0 +1,13 @@
+/** The bundled OAuth-protected MCP server (resource server). See ARCHITECTURE.md "server". */
+export { startMcpServer, type RunningMcpServer } from './start';
+export {
+  DEFAULT_SERVER_PORT,
+  DEFAULT_SCOPES_SUPPORTED,
+  InvalidServerOptionsError,
+  type McpServerOptions,
+  type VerificationMode,
+} from './config';
+export type { VerificationEvent, VerifiedBy } from './events';
+export type { WhoamiResult } from './tools/whoami';
+export { buildBearerChallenge, type BearerChallenge } from './auth/challenge';
+export { PortInUseError } from '../shared/listen';

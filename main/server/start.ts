@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen } from '../shared/listen';
+import { createMcpApp } from './app';
+import { parseServerOptions, resolveServerConfig, type McpServerOptions } from './config';
+import { ServerEvents } from './events';
+
+export interface RunningMcpServer {
+  /** Streamable HTTP endpoint, e.g. http://localhost:3001/mcp. */
+  url: string;
+  /** Legacy SSE endpoint, e.g. http://localhost:3001/sse. */
+  sseUrl: string;
+  /** RFC 8707 resource indicator tokens must be issued for (their `aud`). */
+  resource: string;
+  /** RFC 9728 metadata URL, as sent in every challenge's resource_metadata. */
+  resourceMetadataUrl: string;
+  origin: string;
+  port: number;
+  host: string;
+  events: Pick<ServerEvents, 'on' | 'off'>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the bundled OAuth-protected MCP server. Port 0 picks a free port; the default resource
+ * follows the real port. A busy port rejects with PortInUseError.
+ */
+export async function startMcpServer(options: McpServerOptions): Promise<RunningMcpServer> {
+  const parsed = parseServerOptions(options);
+  const ready: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  // Listen first: with port 0 the resource (and so the whole app) depends on the port we get.
+  const listening = await listen(
+    (req, res) => {
+      if (ready.handler) {
+        ready.handler(req, res);
+        return;
+      }
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({ error: 'starting', error_description: 'The MCP server is starting.' }),
+      );
+    },
+    {
+      host: parsed.host,
+      port: parsed.port,
+      label: 'MCP server',
+      howToChange: 'Use --port or PORT to pick another port.',
+    },
+  );
+  const config = resolveServerConfig(parsed, listening.port);
+  const events = new ServerEvents();
+  const mcpApp = createMcpApp(config, events);
+  ready.handler = mcpApp.app;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: config.url,
+    sseUrl: config.sseUrl,
+    resource: config.resource,
+    resourceMetadataUrl: config.resourceMetadataUrl,
+    origin: config.origin,
+    port: listening.port,
+    host: listening.host,
+    events,
+    close: () => {
+      closing ??= (async () => {
+        await mcpApp.close();
+        await listening.close();
+        events.removeAllListeners();
+      })();
+      return closing;
+    },
+  };
+}
