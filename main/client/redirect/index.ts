@@ -1,0 +1,3 @@
+export * from './receiver';
+export * from './loopback-listener';
+export * from './deep-link';
