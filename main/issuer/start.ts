@@ -39,7 +39,7 @@ function demoAccountHints(): DemoAccountHint[] {
     note: user.roles
       .map((role) => {
         const grantsApi = SANDBOX_ROLES.find((r) => r.name === role)?.grantsAllApiPermissions;
-        return `${role}${grantsApi ? ' (can call the MCP server)' : ' (no API permission: 403)'}`;
+        return `${role}${grantsApi ? ' (has read:whoami)' : ' (no API permission)'}`;
       })
       .join(', '),
   }));

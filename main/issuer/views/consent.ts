@@ -48,9 +48,13 @@ export function consentPage(options: ConsentPageOptions): Html {
           .map((scope) => `<code>${escapeHtml(scope)}</code>`)
           .join(', ')}</p>`
       : '';
+    // Two different stories: the app asked for nothing on this API (its token will carry no API
+    // scope), or it asked for permissions none of the user's roles grant.
     const granted = group.granted.length
       ? permissionList(group.granted)
-      : `<p class="muted">No permission on this API for your account.</p>`;
+      : group.notPermitted.length
+        ? ''
+        : `<p class="muted">Access to this API, with no permissions: the app asked for none of its scopes.</p>`;
     sections.push(
       `<h2>${escapeHtml(group.resourceName)} <span class="muted"><code>${escapeHtml(group.indicator)}</code></span></h2>${granted}${notPermitted}`,
     );
