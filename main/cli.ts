@@ -1,10 +1,12 @@
 /** Headless host: `tsx main/cli.ts <command>`. Each command lives in main/cli/<command>.ts. */
+import { runConnect } from './cli/connect';
 import { runServe } from './cli/serve';
 import { UsageError } from './cli/usage-error';
 import { PortInUseError } from './shared/listen';
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServe,
+  connect: runConnect,
 };
 
 const [name, ...args] = process.argv.slice(2);

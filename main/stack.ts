@@ -22,6 +22,9 @@ export interface SandboxStackOptions {
   issuerPort?: number;
   verification?: VerificationMode;
   requiredScopes?: string[];
+  /** What the server advertises (PRM scopes_supported and its 401 challenge). */
+  scopesSupported?: string[];
+  verificationCacheTtlMs?: number;
   dynamicClientRegistration?: boolean;
 }
 
@@ -56,6 +59,10 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
       resource,
       ...(options.verification && { verification: options.verification }),
       ...(options.requiredScopes && { requiredScopes: options.requiredScopes }),
+      ...(options.scopesSupported && { scopesSupported: options.scopesSupported }),
+      ...(options.verificationCacheTtlMs !== undefined && {
+        verificationCacheTtlMs: options.verificationCacheTtlMs,
+      }),
     });
     return {
       issuer,

@@ -88,6 +88,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
           metadata: issuerMetadata,
         }),
       }),
+      { ttlMs: config.verificationCacheTtlMs },
     );
     app.use(
       ['/mcp', '/sse', '/messages'],

@@ -33,6 +33,11 @@ export interface McpServerOptions {
   issuerTimeoutMs?: number;
   /** Leeway for exp/nbf/iat checks; default 30 s. */
   clockToleranceSec?: number;
+  /**
+   * How long a verified token's verdict is reused; default 60 s (never past the token's exp).
+   * 0 checks every request, so a revoked opaque token is refused at once.
+   */
+  verificationCacheTtlMs?: number;
   /** Default true; false only for the benchmark baseline (whoami then says unauthenticated). */
   auth?: boolean;
 }
@@ -67,6 +72,7 @@ export const mcpServerOptionsSchema = z.object({
   allowedOrigins: z.array(z.string().min(1)).default([]),
   issuerTimeoutMs: z.number().int().positive().default(DEFAULT_ISSUER_TIMEOUT_MS),
   clockToleranceSec: z.number().min(0).default(DEFAULT_CLOCK_TOLERANCE_SEC),
+  verificationCacheTtlMs: z.number().int().min(0).default(60_000),
   auth: z.boolean().default(true),
 });
 

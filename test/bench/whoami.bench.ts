@@ -17,7 +17,7 @@ import { startMcpServer } from '../../main/server';
 import { TestOAuthProvider } from '../support/oauth-provider';
 import { startTestSandbox } from '../support/sandbox';
 import { signIn } from '../support/sign-in';
-import { startTutorialReferenceServer } from './tutorial-reference-server';
+import { startTutorialReferenceServer } from '../support/tutorial-reference-server';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3_000);
 const WARMUP_MS = 500;

@@ -1,0 +1,228 @@
+/**
+ * `npm run connect -- <mcp-server-url> [options]`: the inspector's engine, headless. Prints each
+ * step as it finishes, then the tool's answer.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Flow, settingsFromProfile, type StepState } from '../client/engine/flow';
+import { followAuthorizationUrl } from '../client/engine/headless-follower';
+import { FlowStepError } from '../client/engine/notes';
+import { SessionStore } from '../client/engine/session-store';
+import { RedirectReceiver, startLoopbackListener } from '../client/redirect';
+import { validateProfileInput } from '../profiles/schema';
+import { MemorySecretStore } from '../profiles/secret-store';
+import { TraceRecorder } from '../trace';
+import { openInBrowser } from './open-browser';
+import { UsageError } from './usage-error';
+
+const HELP = `npm run connect -- <mcp-server-url> [options]
+
+Signs in to an OAuth-protected MCP server, the way the desktop app does, and calls a tool.
+
+  --transport <t>        streamable-http | sse (default: sse when the URL ends in /sse)
+  --client-id <id>       a pre-registered client ID (a Logto app's App ID), or a Client ID
+                         Metadata Document URL; without one the client registers itself if the
+                         issuer allows Dynamic Client Registration
+  --client-secret <s>    for confidential clients (or env MCP_CLIENT_SECRET)
+  --issuer <url>         the issuer you expect (compared with the one the server names)
+  --scope <s>            extra scope(s) to request (repeatable); the server's are added anyway
+  --resource <r>         auto (from the server's metadata, a JWT) | none (an opaque token) | <url>
+  --prompt <p>           e.g. login, consent
+  --param <k=v>          extra authorization parameter (repeatable), e.g. first_screen=register
+  --refresh-tokens       ask for a refresh token (offline_access + prompt=consent, as Logto needs)
+  --tool <name>          the tool to call (default whoami, when the server has it)
+  --args <json>          the tool's arguments as JSON (default {})
+  --auto                 follow the sign-in URL without a browser (for servers that approve
+                         without a person)
+  --redirect-port <n>    the loopback port to receive the redirect on (default: any free port)
+  --timeout <seconds>    how long to wait for the sign-in (default 300)
+  --sign-out             after the call, revoke the tokens and show what the server says then
+  --trace <file>         write the redacted trace of every exchange to a JSON file
+`;
+
+function printStep(step: StepState): void {
+  if (step.status === 'pending' || step.status === 'running') return;
+  if (step.status === 'waiting') {
+    if (step.id === 'sign-in')
+      console.log(`… ${step.title}: waiting for you to sign in in the browser`);
+    return;
+  }
+  const mark = step.status === 'done' ? '✓' : step.status === 'skipped' ? '–' : '✗';
+  const time =
+    step.durationMs !== undefined && step.status !== 'skipped' ? ` (${step.durationMs} ms)` : '';
+  console.log(`${mark} ${step.title}${time}`);
+  for (const finding of step.findings) {
+    const prefix = finding.level === 'info' ? ' ' : finding.level === 'warning' ? '!' : '✗';
+    console.log(`    ${prefix} ${finding.message}`);
+  }
+  if (step.error) {
+    console.log(`    ✗ ${step.error.message}`);
+    if (step.error.fix) console.log(`    → ${step.error.fix}`);
+  }
+}
+
+export async function runConnect(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        transport: { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        issuer: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        resource: { type: 'string' },
+        prompt: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        'refresh-tokens': { type: 'boolean' },
+        tool: { type: 'string' },
+        args: { type: 'string' },
+        auto: { type: 'boolean' },
+        'redirect-port': { type: 'string' },
+        timeout: { type: 'string' },
+        'sign-out': { type: 'boolean' },
+        trace: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  // The conformance suite appends the server URL last; take the last positional.
+  const serverUrl = positionals.at(-1);
+  if (!serverUrl) throw new UsageError(`Which MCP server? Give its URL.\n\n${HELP}`);
+
+  const extraParams: Record<string, string> = {};
+  for (const pair of values.param ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new UsageError(`--param takes key=value, not "${pair}".`);
+    extraParams[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  let toolArgs: Record<string, unknown> = {};
+  if (values.args) {
+    try {
+      toolArgs = JSON.parse(values.args) as Record<string, unknown>;
+    } catch {
+      throw new UsageError(`--args must be a JSON object, e.g. '{"name":"x"}'.`);
+    }
+  }
+  const resource = values.resource ?? 'auto';
+  const clientSecret = values['client-secret'] ?? process.env.MCP_CLIENT_SECRET;
+  const validated = validateProfileInput({
+    id: 'cli',
+    name: 'Command line',
+    kind: 'custom',
+    serverUrl,
+    transport:
+      values.transport ??
+      (/\/sse\/?$/.test(new URL(serverUrl, 'http://x').pathname) ? 'sse' : 'streamable-http'),
+    issuer: values.issuer,
+    clientId: values['client-id'],
+    hasClientSecret: !!clientSecret,
+    // Without --scope, the profile's defaults (openid profile email) apply.
+    scopes: values.scope?.flatMap((s) => s.split(/\s+/)).filter(Boolean),
+    resource:
+      resource === 'auto' || resource === 'none'
+        ? { mode: resource }
+        : { mode: 'custom', value: resource },
+    prompt: values.prompt,
+    extraParams,
+    redirectMode: 'loopback',
+    refreshTokens: !!values['refresh-tokens'],
+  });
+  if (!validated.ok) {
+    throw new UsageError(
+      validated.issues.map((i) => `${i.path || 'options'}: ${i.message}`).join('\n'),
+    );
+  }
+  const redirectPort = values['redirect-port'] ? Number(values['redirect-port']) : 0;
+  if (!Number.isInteger(redirectPort) || redirectPort < 0 || redirectPort > 65535) {
+    throw new UsageError('--redirect-port must be a port number.');
+  }
+  const timeoutSec = values.timeout ? Number(values.timeout) : 300;
+  if (!(timeoutSec > 0)) throw new UsageError('--timeout must be a number of seconds.');
+
+  const recorder = new TraceRecorder();
+  const receiver = new RedirectReceiver();
+  const listener = await startLoopbackListener({ receiver, port: redirectPort });
+  const auto = !!values.auto;
+  const flow: Flow = new Flow(settingsFromProfile(validated.profile, clientSecret), {
+    recorder,
+    receiver,
+    redirectUri: listener.redirectUri,
+    sessions: new SessionStore(new MemorySecretStore()),
+    signInTimeoutMs: timeoutSec * 1000,
+    openAuthorizationUrl: async (url) => {
+      if (auto) {
+        await followAuthorizationUrl(url, {
+          redirectUri: listener.redirectUri,
+          receiver,
+          fetchFn: fetch,
+        });
+        return;
+      }
+      const opened = await openInBrowser(url.href);
+      console.log(
+        `${opened ? 'Opened the sign-in page in your browser. If it did not appear, visit' : 'Open this URL in a browser to sign in'}:\n  ${url.href}`,
+      );
+    },
+  });
+  const seen = new Map<string, string>();
+  flow.onChange((steps) => {
+    for (const step of steps) {
+      const key = `${step.status}:${step.durationMs ?? ''}`;
+      if (seen.get(step.id) === key) continue;
+      seen.set(step.id, key);
+      printStep(step);
+    }
+  });
+
+  let code = 0;
+  try {
+    const { tools } = await flow.run();
+    const wanted = values.tool ?? (tools.some((t) => t.name === 'whoami') ? 'whoami' : undefined);
+    if (wanted) {
+      if (!tools.some((t) => t.name === wanted)) {
+        throw new FlowStepError(
+          `The server has no tool named ${wanted}.`,
+          `Its tools: ${tools.map((t) => t.name).join(', ') || 'none'}.`,
+        );
+      }
+      const result = await flow.callTool(wanted, toolArgs);
+      console.log(`\n${wanted}:`);
+      console.log(JSON.stringify(result.structuredContent ?? result.content, null, 2));
+      if (result.isError) code = 1;
+    }
+    if (values['sign-out']) {
+      const report = await flow.signOut();
+      console.log('\nSigned out.');
+      for (const r of report.revoked)
+        console.log(`  revoked ${r.token}: ${r.status}${r.note ? ` (${r.note})` : ''}`);
+      if (report.endSessionUrl)
+        console.log(`  end the issuer session in a browser: ${report.endSessionUrl}`);
+      if (report.oldToken)
+        console.log(
+          `  the server now answers ${report.oldToken.status} to the old token: ${report.oldToken.explanation}`,
+        );
+    }
+  } catch (error) {
+    code = 1;
+    if (!(error instanceof FlowStepError)) console.error(`\n${(error as Error).message}`);
+  } finally {
+    await flow.close();
+    await listener.close();
+    receiver.cancelAll('The command ended.');
+    if (values.trace) {
+      await writeFile(values.trace, recorder.export(), { mode: 0o600 });
+      console.log(`\nTrace (redacted) written to ${values.trace}`);
+    }
+  }
+  return code;
+}

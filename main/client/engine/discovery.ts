@@ -1,0 +1,287 @@
+/**
+ * The first three steps: probe the MCP server, read its protected resource metadata, read the
+ * authorization server's metadata. Built on the SDK's discovery functions; this module adds
+ * what a person debugging needs to know: what was found where, and what is wrong with it.
+ */
+import {
+  discoverAuthorizationServerMetadata,
+  discoverOAuthProtectedResourceMetadata,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type {
+  AuthorizationServerMetadata,
+  OAuthProtectedResourceMetadata,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import { readChallenge, type Challenge } from './challenge';
+import { FlowStepError, type Finding } from './notes';
+
+export type Transport = 'streamable-http' | 'sse';
+
+export interface ProbeResult {
+  /** false when the server answered without asking for a token. */
+  needsAuth: boolean;
+  challenge?: Challenge;
+  findings: Finding[];
+}
+
+const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 0,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'mcp-auth-desktop-probe', version: '0' },
+  },
+});
+
+async function jsonBody(response: Response): Promise<unknown> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  return response.json().catch(() => undefined);
+}
+
+export async function probeServer(
+  serverUrl: string,
+  transport: Transport,
+  fetchFn: FetchLike,
+): Promise<ProbeResult> {
+  let response: Response;
+  try {
+    response =
+      transport === 'sse'
+        ? await fetchFn(serverUrl, { headers: { accept: 'text/event-stream' } })
+        : await fetchFn(serverUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+            },
+            body: INITIALIZE,
+          });
+  } catch (error) {
+    throw new FlowStepError(
+      `The MCP server at ${serverUrl} did not answer: ${(error as Error).message}`,
+      'Check the server URL and that the server is running (npm run serve starts the bundled one).',
+      'server_unreachable',
+      { cause: error },
+    );
+  }
+  const body = response.status >= 400 ? await jsonBody(response) : undefined;
+  if (response.status < 400) await response.body?.cancel().catch(() => undefined);
+  if (response.ok) {
+    return {
+      needsAuth: false,
+      findings: [
+        {
+          level: 'info',
+          message: `The server answered ${response.status} without a token: it does not ask for authorization.`,
+        },
+      ],
+    };
+  }
+  const header = response.headers.get('www-authenticate');
+  const challenge = readChallenge(response.status, header, body);
+  const findings: Finding[] = [];
+  if (response.status !== 401) {
+    throw new FlowStepError(
+      `The MCP server answered HTTP ${response.status} instead of 401 to a request without a token.`,
+      response.status === 404
+        ? 'Check the server URL path (the bundled server uses /mcp for Streamable HTTP and /sse for SSE).'
+        : 'A protected MCP server must answer 401 with a WWW-Authenticate challenge (MCP Authorization spec).',
+      'unexpected_status',
+    );
+  }
+  if (!header) {
+    findings.push({
+      level: 'warning',
+      message:
+        'The 401 carries no WWW-Authenticate header; the client has to guess where the metadata is.',
+      specRef: 'RFC 6750 §3',
+    });
+  } else if (challenge.scheme?.toLowerCase() !== 'bearer') {
+    findings.push({
+      level: 'warning',
+      message: `The challenge uses the "${challenge.scheme}" scheme, not Bearer.`,
+      specRef: 'RFC 6750 §3',
+    });
+  }
+  if (challenge.errorSource === 'header') {
+    findings.push({
+      level: 'warning',
+      message: `The challenge to a request WITHOUT credentials carries error="${challenge.error}"; RFC 6750 says it should carry no error code (mcp-auth's legacy mode does this).`,
+      specRef: 'RFC 6750 §3.1',
+    });
+  }
+  if (challenge.resourceMetadata) {
+    findings.push({
+      level: 'info',
+      message: `The server points to its metadata: ${challenge.resourceMetadata}`,
+    });
+  } else {
+    findings.push({
+      level: 'info',
+      message:
+        'The challenge has no resource_metadata; the client tries the well-known locations (RFC 9728 §3.1).',
+    });
+  }
+  if (challenge.scope) {
+    findings.push({
+      level: 'info',
+      message: `The server asks for scopes: ${challenge.scope.join(' ')}`,
+    });
+  }
+  return { needsAuth: true, challenge, findings };
+}
+
+export interface ResourceMetadataResult {
+  metadata?: OAuthProtectedResourceMetadata;
+  findings: Finding[];
+}
+
+export async function readResourceMetadata(
+  serverUrl: string,
+  resourceMetadataUrl: string | undefined,
+  fetchFn: FetchLike,
+): Promise<ResourceMetadataResult> {
+  try {
+    const metadata = await discoverOAuthProtectedResourceMetadata(
+      serverUrl,
+      resourceMetadataUrl ? { resourceMetadataUrl: new URL(resourceMetadataUrl) } : undefined,
+      fetchFn,
+    );
+    const findings: Finding[] = [
+      { level: 'info', message: `Resource indicator: ${metadata.resource}` },
+      {
+        level: 'info',
+        message: `Trusted issuer(s): ${(metadata.authorization_servers ?? []).join(', ') || 'none listed'}`,
+      },
+    ];
+    if (metadata.scopes_supported?.length) {
+      findings.push({
+        level: 'info',
+        message: `Scopes supported: ${metadata.scopes_supported.join(' ')}`,
+      });
+    }
+    if (!metadata.authorization_servers?.length) {
+      findings.push({
+        level: 'warning',
+        message:
+          'The metadata lists no authorization_servers; the client falls back to the MCP server’s own origin.',
+        specRef: 'RFC 9728 §2',
+      });
+    }
+    return { metadata, findings };
+  } catch (error) {
+    return {
+      findings: [
+        {
+          level: 'warning',
+          message: `No protected resource metadata (${(error as Error).message}). This is a server from before the 2025-06-18 MCP spec; the client falls back to the server's own origin as the authorization server.`,
+          specRef: 'MCP Authorization 2025-03-26 §2.3.2 (back-compat)',
+        },
+      ],
+    };
+  }
+}
+
+export interface AuthorizationServerResult {
+  /** Where the metadata was looked up (the issuer the resource named, or the server's origin). */
+  authorizationServerUrl: string;
+  metadata: AuthorizationServerMetadata;
+  findings: Finding[];
+}
+
+const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+export async function readAuthorizationServerMetadata(opts: {
+  serverUrl: string;
+  resourceMetadata?: OAuthProtectedResourceMetadata;
+  /** What the user typed as the issuer, if anything. */
+  configuredIssuer?: string;
+  fetchFn: FetchLike;
+}): Promise<AuthorizationServerResult> {
+  const named = opts.resourceMetadata?.authorization_servers?.[0];
+  const authorizationServerUrl = named ?? new URL('/', opts.serverUrl).href;
+  const findings: Finding[] = [];
+  let metadata: AuthorizationServerMetadata | undefined;
+  // The SDK's schema drops what it does not model (revocation_endpoint, end_session_endpoint,
+  // authorization_response_iss_parameter_supported); keep the document as the issuer sent it.
+  let raw: Record<string, unknown> | undefined;
+  const capturing: FetchLike = async (url, init) => {
+    const response = await opts.fetchFn(url, init);
+    if (response.ok && /json/i.test(response.headers.get('content-type') ?? '')) {
+      raw = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as typeof raw;
+    }
+    return response;
+  };
+  try {
+    metadata = await discoverAuthorizationServerMetadata(authorizationServerUrl, {
+      fetchFn: capturing,
+    });
+    if (metadata && raw) metadata = { ...raw, ...metadata } as AuthorizationServerMetadata;
+  } catch (error) {
+    throw new FlowStepError(
+      `The authorization server metadata at ${authorizationServerUrl} could not be read: ${(error as Error).message}`,
+      'Check that the issuer URL is right and reachable; Logto issuers look like https://<tenant>.logto.app/oidc.',
+      'as_metadata_unreadable',
+      { cause: error },
+    );
+  }
+  if (!metadata) {
+    throw new FlowStepError(
+      `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
+      named
+        ? `The MCP server names ${named} as its issuer; check that URL (Logto issuers end in /oidc).`
+        : 'The MCP server publishes no protected resource metadata and its origin has no authorization server metadata either; configure the server with mcp-auth in resource-server mode.',
+      'as_metadata_missing',
+    );
+  }
+  if (!sameIssuer(metadata.issuer, authorizationServerUrl)) {
+    if (!named) {
+      findings.push({
+        level: 'warning',
+        message:
+          `The MCP server serves a copy of the issuer’s metadata at its own /.well-known/oauth-authorization-server, naming ${metadata.issuer} as the issuer (mcp-auth’s legacy “authorization server” mode, as in the Who am I? tutorial). ` +
+          'RFC 8414 §3.3 says a client must reject a document whose issuer differs from where it was fetched, and strict clients such as the official MCP Inspector refuse it (“issuer mismatch”). ' +
+          `This app goes on with ${metadata.issuer} so you can test. To fix the server, move it to resource-server mode: new MCPAuth({ protectedResources: [{ metadata: { resource, authorizationServers: [{ issuer, type: 'oidc' }] } }] }) and serve protectedResourceMetadataRouter().`,
+        specRef: 'RFC 8414 §3.3; RFC 9728',
+      });
+    } else {
+      findings.push({
+        level: 'warning',
+        message: `The metadata fetched for ${authorizationServerUrl} names the issuer ${metadata.issuer}. RFC 8414 §3.3 requires them to be identical; strict clients will refuse this issuer.`,
+        specRef: 'RFC 8414 §3.3',
+      });
+    }
+  }
+  if (opts.configuredIssuer && !sameIssuer(opts.configuredIssuer, metadata.issuer)) {
+    findings.push({
+      level: 'warning',
+      message: `You configured the issuer ${opts.configuredIssuer}, but the MCP server trusts ${metadata.issuer}. The sign-in goes to ${metadata.issuer}; tokens from another issuer would be rejected by this server.`,
+    });
+  }
+  const methods = metadata.code_challenge_methods_supported;
+  if (!methods?.includes('S256')) {
+    findings.push({
+      level: 'warning',
+      message: methods
+        ? `The issuer lists code_challenge_methods_supported: ${methods.join(', ')} (no S256). MCP clients must use S256.`
+        : 'The issuer does not list code_challenge_methods_supported; MCP clients must refuse to proceed without PKCE S256 support (this app tries S256 anyway).',
+      specRef: 'MCP Authorization §PKCE; RFC 7636',
+    });
+  }
+  findings.push({ level: 'info', message: `Issuer: ${metadata.issuer}` });
+  findings.push({
+    level: 'info',
+    message: metadata.registration_endpoint
+      ? `Dynamic Client Registration is offered at ${metadata.registration_endpoint}.`
+      : 'No Dynamic Client Registration (like Logto): the app needs a pre-registered client ID.',
+  });
+  return { authorizationServerUrl: named ?? metadata.issuer, metadata, findings };
+}

@@ -1,0 +1,965 @@
+/**
+ * One sign-in, from the first unauthenticated request to a tool call, as explicit steps. The quick
+ * Connect button runs them all; the guided view pauses before each (`pauseBefore`); the command
+ * line and the conformance runs drive the same code. Every HTTP exchange goes through a traced
+ * fetch, every secret is registered with the trace before it can appear in one.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  exchangeAuthorization,
+  refreshAuthorization,
+} from '@modelcontextprotocol/sdk/client/auth.js';
+import type {
+  AuthorizationServerMetadata,
+  OAuthClientInformationMixed,
+  OAuthProtectedResourceMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Profile } from '../../profiles/schema';
+import { createTracedFetch, type TraceRecorder } from '../../trace';
+import type { AuthorizationCallback, RedirectReceiver } from '../redirect/receiver';
+import {
+  buildAuthorizationRequest,
+  preflightAuthorization,
+  selectResource,
+  selectScopes,
+  type AuthorizationRequest,
+  type ResourceChoice,
+} from './authorization';
+import { readChallenge, type Challenge } from './challenge';
+import { clientMetadataFor, identifyClient } from './client-identity';
+import {
+  probeServer,
+  readAuthorizationServerMetadata,
+  readResourceMetadata,
+  type Transport,
+} from './discovery';
+import { FlowStepError, type Finding } from './notes';
+import { explainOAuthError } from './oauth-errors';
+import { EngineOAuthProvider } from './sdk-provider';
+import type { SessionStore, StoredSession } from './session-store';
+import { STEP_IDS, STEPS, type StepId, type StepInfo } from './steps';
+
+/** A step-up may ask for more scopes at most this often per call (MCP: clients must bound retries). */
+export const MAX_STEP_UPS = 2;
+/** Refresh proactively when the access token has less than this left. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export interface FlowSettings {
+  profileId: string;
+  serverUrl: string;
+  transport: Transport;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes: string[];
+  resource: ResourceChoice;
+  prompt?: string;
+  extraParams: Record<string, string>;
+  refreshTokens: boolean;
+}
+
+export function settingsFromProfile(profile: Profile, clientSecret?: string): FlowSettings {
+  return {
+    profileId: profile.id,
+    serverUrl: profile.serverUrl,
+    transport: profile.transport,
+    scopes: profile.scopes,
+    resource: profile.resource,
+    extraParams: profile.extraParams,
+    refreshTokens: profile.refreshTokens,
+    ...(profile.issuer && { issuer: profile.issuer }),
+    ...(profile.clientId && { clientId: profile.clientId }),
+    ...(clientSecret && { clientSecret }),
+    ...(profile.prompt && { prompt: profile.prompt }),
+  };
+}
+
+/** What the host provides: where the trace goes, how a redirect arrives, how a URL is opened. */
+export interface FlowHost {
+  recorder: TraceRecorder;
+  receiver: RedirectReceiver;
+  /** The redirect URI this host receives on (loopback listener or the app's scheme). */
+  redirectUri: string;
+  /** Opens the sign-in page: the system browser, a new tab, or a headless follower. */
+  openAuthorizationUrl(url: URL): Promise<void> | void;
+  sessions: SessionStore;
+  fetch?: FetchLike;
+  /** How long the user has to finish signing in; default 5 min. */
+  signInTimeoutMs?: number;
+  /** Deadline for every HTTP request of the flow; default 10 s. */
+  requestTimeoutMs?: number;
+}
+
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped';
+
+export interface StepState extends StepInfo {
+  status: StepStatus;
+  startedAt?: string;
+  durationMs?: number;
+  /** What the step is about to send, shown before it runs in the guided view. */
+  preview?: string;
+  findings: Finding[];
+  error?: { message: string; fix?: string; code?: string };
+}
+
+export interface FlowResult {
+  tools: Tool[];
+  session?: SessionSummary;
+}
+
+/** What may be shown about the signed-in state: never a token value. */
+export interface SessionSummary {
+  issuer: string;
+  clientId: string;
+  resource?: string;
+  requestedScope: string[];
+  grantedScope?: string[];
+  expiresAt?: number;
+  hasRefreshToken: boolean;
+  hasIdToken: boolean;
+}
+
+export interface SignOutReport {
+  revoked: { token: 'refresh_token' | 'access_token'; status: number | string; note?: string }[];
+  endSessionUrl?: string;
+  /** What the MCP server said to the old access token after sign-out. */
+  oldToken?: { status: number; accepted: boolean; explanation: string };
+}
+
+type PauseBefore = (step: StepState) => Promise<void>;
+
+export class Flow {
+  readonly id = randomUUID();
+  readonly steps: StepState[] = STEP_IDS.map((id) => ({
+    ...STEPS[id],
+    status: 'pending',
+    findings: [],
+  }));
+
+  private readonly listeners = new Set<(steps: readonly StepState[]) => void>();
+  private current: StepId | undefined;
+  private readonly fetchFn: FetchLike;
+  private challenge: Challenge | undefined;
+  private resourceMetadata: OAuthProtectedResourceMetadata | undefined;
+  private authorizationServerUrl = '';
+  private metadata: AuthorizationServerMetadata | undefined;
+  private client: OAuthClientInformationMixed | undefined;
+  private resource: string | undefined;
+  private session: StoredSession | undefined;
+  private mcp: { client: Client; close(): Promise<void> } | undefined;
+  private lastRefusal: Challenge | undefined;
+
+  constructor(
+    readonly settings: FlowSettings,
+    private readonly host: FlowHost,
+  ) {
+    if (settings.clientSecret)
+      host.recorder.secrets.register(settings.clientSecret, 'client_secret');
+    const timeoutMs = host.requestTimeoutMs ?? 10_000;
+    const base: FetchLike = host.fetch ?? ((url, init) => fetch(url, init));
+    const withDeadline = (url: string | URL | Request, init?: RequestInit) =>
+      base(url instanceof Request ? url.url : url, {
+        ...init,
+        signal: init?.signal
+          ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
+      });
+    const traced = createTracedFetch({
+      recorder: host.recorder,
+      party: 'client',
+      flowId: this.id,
+      stepId: () => this.current,
+      fetch: withDeadline,
+    });
+    // Remember the last refusal, so a 403 in a dialect the SDK does not know still drives step-up.
+    this.fetchFn = async (url, init) => {
+      const response = await traced(url, init);
+      if (response.status === 401 || response.status === 403) {
+        const body = /json/i.test(response.headers.get('content-type') ?? '')
+          ? await response
+              .clone()
+              .json()
+              .catch(() => undefined)
+          : undefined;
+        this.lastRefusal = readChallenge(
+          response.status,
+          response.headers.get('www-authenticate'),
+          body,
+        );
+      }
+      return response;
+    };
+  }
+
+  onChange(listener: (steps: readonly StepState[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener(this.steps);
+  }
+
+  private state(id: StepId): StepState {
+    return this.steps.find((s) => s.id === id)!;
+  }
+
+  private note(finding: Finding): void {
+    this.host.recorder.record({
+      type: 'note',
+      flowId: this.id,
+      level: finding.level,
+      message: finding.message,
+      ...(finding.specRef && { specRef: finding.specRef }),
+    });
+  }
+
+  private async step<T>(
+    id: StepId,
+    preview: string,
+    pauseBefore: PauseBefore | undefined,
+    run: (state: StepState) => Promise<T>,
+  ): Promise<T> {
+    const state = this.state(id);
+    Object.assign(state, { preview, findings: [], status: 'pending' });
+    delete state.error;
+    if (pauseBefore) {
+      state.status = 'waiting';
+      this.emit();
+      await pauseBefore(state);
+    }
+    state.status = 'running';
+    state.startedAt = new Date().toISOString();
+    const started = performance.now();
+    this.current = id;
+    this.emit();
+    this.host.recorder.record({
+      type: 'step',
+      flowId: this.id,
+      stepId: id,
+      status: 'running',
+      title: state.title,
+    });
+    try {
+      const result = await run(state);
+      state.status = 'done';
+      return result;
+    } catch (error) {
+      state.status = 'failed';
+      state.error =
+        error instanceof FlowStepError
+          ? {
+              message: error.message,
+              ...(error.fix && { fix: error.fix }),
+              ...(error.code && { code: error.code }),
+            }
+          : { message: error instanceof Error ? error.message : String(error) };
+      this.note({
+        level: 'error',
+        message: `${state.title}: ${state.error.message}${state.error.fix ? ` — ${state.error.fix}` : ''}`,
+      });
+      throw error;
+    } finally {
+      state.durationMs = Math.round(performance.now() - started);
+      for (const finding of state.findings) this.note(finding);
+      this.host.recorder.record({
+        type: 'step',
+        flowId: this.id,
+        stepId: id,
+        status: state.status,
+        title: state.title,
+        ...(state.error && { detail: state.error.message }),
+      });
+      this.current = undefined;
+      this.emit();
+    }
+  }
+
+  private skip(id: StepId, why: string): void {
+    const state = this.state(id);
+    state.status = 'skipped';
+    state.findings = [{ level: 'info', message: why }];
+    this.emit();
+  }
+
+  /** Runs every step up to an open MCP session; `pauseBefore` makes it the guided view. */
+  async run(opts: { pauseBefore?: PauseBefore } = {}): Promise<FlowResult> {
+    const { pauseBefore } = opts;
+    const { serverUrl, transport } = this.settings;
+
+    const probe = await this.step(
+      'probe',
+      `${transport === 'sse' ? 'GET' : 'POST'} ${serverUrl} without an Authorization header`,
+      pauseBefore,
+      async (s) => {
+        const result = await probeServer(serverUrl, transport, this.fetchFn);
+        s.findings.push(...result.findings);
+        return result;
+      },
+    );
+    this.challenge = probe.challenge;
+
+    if (!probe.needsAuth) {
+      for (const id of [
+        'resource-metadata',
+        'authorization-server-metadata',
+        'client',
+        'authorization-request',
+        'sign-in',
+        'redirect',
+        'token-exchange',
+      ] as const) {
+        this.skip(id, 'The server does not ask for authorization.');
+      }
+    } else {
+      await this.discover(pauseBefore);
+      const stored = await this.host.sessions.load(this.settings.profileId);
+      const reusable =
+        stored &&
+        stored.issuer === this.metadata!.issuer &&
+        (!this.settings.clientId || stored.client.client_id === this.settings.clientId);
+      if (reusable) {
+        this.session = stored;
+        this.client = stored.client;
+        this.resource = stored.resource;
+        this.registerSessionSecrets(stored.tokens);
+        for (const id of [
+          'client',
+          'authorization-request',
+          'sign-in',
+          'redirect',
+          'token-exchange',
+        ] as const) {
+          this.skip(id, 'Signed in already: this profile has tokens from this issuer.');
+        }
+      } else {
+        await this.authorize(pauseBefore ? { pauseBefore } : {});
+      }
+    }
+
+    const tools = await this.step(
+      'mcp-connect',
+      `${transport === 'sse' ? 'GET' : 'POST'} ${serverUrl} initialize, then tools/list, with Authorization: Bearer <access token>`,
+      pauseBefore,
+      async (s) => {
+        await this.connectMcp();
+        const listed = await this.withRecovery(() => this.mcp!.client.listTools());
+        s.findings.push({
+          level: 'info',
+          message: `Tools: ${listed.tools.map((t) => t.name).join(', ') || 'none'}`,
+        });
+        return listed.tools;
+      },
+    );
+    return { tools, ...(this.session && { session: summarize(this.session) }) };
+  }
+
+  private async discover(pauseBefore?: PauseBefore): Promise<void> {
+    const { serverUrl } = this.settings;
+    const prm = await this.step(
+      'resource-metadata',
+      `GET ${this.challenge?.resourceMetadata ?? new URL('/.well-known/oauth-protected-resource', serverUrl).href}`,
+      pauseBefore,
+      async (s) => {
+        const result = await readResourceMetadata(
+          serverUrl,
+          this.challenge?.resourceMetadata,
+          this.fetchFn,
+        );
+        s.findings.push(...result.findings);
+        return result.metadata;
+      },
+    );
+    this.resourceMetadata = prm;
+    const as = await this.step(
+      'authorization-server-metadata',
+      `GET the discovery document of ${prm?.authorization_servers?.[0] ?? new URL('/', serverUrl).origin}`,
+      pauseBefore,
+      async (s) => {
+        const result = await readAuthorizationServerMetadata({
+          serverUrl,
+          ...(prm && { resourceMetadata: prm }),
+          ...(this.settings.issuer && { configuredIssuer: this.settings.issuer }),
+          fetchFn: this.fetchFn,
+        });
+        s.findings.push(...result.findings);
+        return result;
+      },
+    );
+    this.authorizationServerUrl = as.authorizationServerUrl;
+    this.metadata = as.metadata;
+  }
+
+  /** Steps 4 to 8; also how a step-up or an expired session signs in again. */
+  private async authorize(opts: { pauseBefore?: PauseBefore; stepUp?: string[] }): Promise<void> {
+    const { pauseBefore } = opts;
+    const metadata = this.metadata!;
+    const scope = selectScopes({
+      ...(this.challenge?.scope && { challenge: this.challenge.scope }),
+      ...(this.resourceMetadata?.scopes_supported && {
+        supported: this.resourceMetadata.scopes_supported,
+      }),
+      configured: this.settings.scopes,
+      ...(opts.stepUp && { stepUp: [...(this.session?.requestedScope ?? []), ...opts.stepUp] }),
+      refreshTokens: this.settings.refreshTokens,
+    });
+    const redirectUri = this.host.redirectUri;
+
+    this.client = await this.step(
+      'client',
+      this.settings.clientId
+        ? `client_id ${this.settings.clientId}`
+        : 'No client ID: register with the issuer if it allows',
+      pauseBefore,
+      async (s) => {
+        const identity = await identifyClient({
+          ...(this.settings.clientId && { clientId: this.settings.clientId }),
+          ...(this.settings.clientSecret && { clientSecret: this.settings.clientSecret }),
+          metadata,
+          authorizationServerUrl: this.authorizationServerUrl,
+          redirectUri,
+          scope: scope.join(' '),
+          fetchFn: this.fetchFn,
+        });
+        s.findings.push(...identity.findings);
+        if (identity.information.client_secret) {
+          this.host.recorder.secrets.register(identity.information.client_secret, 'client_secret');
+        }
+        return identity.information;
+      },
+    );
+    const client = this.client;
+
+    const request = await this.step(
+      'authorization-request',
+      `GET ${metadata.authorization_endpoint} with client_id, redirect_uri ${redirectUri}, scope "${scope.join(' ')}", state, PKCE S256`,
+      pauseBefore,
+      async (s): Promise<AuthorizationRequest> => {
+        const chosen = selectResource(
+          this.settings.resource,
+          this.settings.serverUrl,
+          this.resourceMetadata,
+        );
+        s.findings.push(...chosen.findings);
+        const built = await buildAuthorizationRequest({
+          authorizationServerUrl: this.authorizationServerUrl,
+          metadata,
+          client,
+          redirectUri,
+          scope,
+          state: randomBytes(32).toString('base64url'),
+          extraParams: this.settings.extraParams,
+          refreshTokens: this.settings.refreshTokens,
+          ...(chosen.resource && { resource: chosen.resource }),
+          ...(this.settings.prompt && { prompt: this.settings.prompt }),
+        });
+        this.host.recorder.secrets.register(built.codeVerifier, 'code_verifier');
+        s.findings.push({ level: 'info', message: `Authorization URL: ${built.url.href}` });
+        if (opts.stepUp) {
+          s.findings.push({
+            level: 'info',
+            message: `Step-up: asking again with the missing scope(s) ${opts.stepUp.join(' ')}.`,
+            specRef: 'MCP Authorization §Scope Challenge Handling',
+          });
+        }
+        s.findings.push(
+          ...(await preflightAuthorization(
+            built,
+            { clientId: client.client_id, redirectUri },
+            this.fetchFn,
+          )),
+        );
+        return built;
+      },
+    );
+    this.resource = request.resource;
+
+    const callback = await this.step(
+      'sign-in',
+      `Open ${request.url.origin}${request.url.pathname} in the browser and wait for the redirect to ${redirectUri}`,
+      pauseBefore,
+      async (s) => {
+        const pending = this.host.receiver.expect({
+          state: request.state,
+          redirectUri,
+          ...(this.host.signInTimeoutMs && { timeoutMs: this.host.signInTimeoutMs }),
+          ...(extra(metadata, 'authorization_response_iss_parameter_supported') === true && {
+            expectedIssuer: metadata.issuer,
+          }),
+        });
+        try {
+          await this.host.openAuthorizationUrl(request.url);
+        } catch (error) {
+          pending.cancel(`The sign-in page could not be opened: ${(error as Error).message}`);
+        }
+        s.status = 'waiting';
+        this.emit();
+        const received = await pending.promise.catch((error: unknown) => {
+          const e = error as Error & { hint?: string; kind?: string };
+          throw new FlowStepError(e.message, e.hint, e.kind, { cause: error });
+        });
+        this.host.recorder.secrets.register(received.code, 'authorization_code');
+        return received;
+      },
+    );
+
+    await this.step('redirect', `Check the callback on ${redirectUri}`, pauseBefore, async (s) => {
+      s.findings.push(...describeCallback(callback, metadata));
+    });
+
+    await this.step(
+      'token-exchange',
+      `POST ${metadata.token_endpoint} grant_type=authorization_code with the code and the PKCE verifier`,
+      pauseBefore,
+      async (s) => {
+        let tokens: OAuthTokens;
+        try {
+          tokens = await exchangeAuthorization(this.authorizationServerUrl, {
+            metadata,
+            clientInformation: client,
+            authorizationCode: callback.code,
+            codeVerifier: request.codeVerifier,
+            redirectUri,
+            ...(request.resource && { resource: request.resource }),
+            fetchFn: this.fetchFn,
+          });
+        } catch (error) {
+          const code = (error as { errorCode?: string }).errorCode;
+          if (code) {
+            const explained = explainOAuthError(
+              { error: code, error_description: (error as Error).message },
+              { clientId: client.client_id, redirectUri },
+            );
+            throw new FlowStepError(explained.message, explained.fix, code, { cause: error });
+          }
+          throw error;
+        }
+        await this.saveTokens(tokens, { requestedScope: request.scope });
+        s.findings.push(...describeTokens(tokens, request.scope, this.settings.refreshTokens));
+      },
+    );
+  }
+
+  private registerSessionSecrets(tokens: OAuthTokens): void {
+    const secrets = this.host.recorder.secrets;
+    secrets.register(tokens.access_token, 'access_token');
+    if (tokens.refresh_token) secrets.register(tokens.refresh_token, 'refresh_token');
+    if (tokens.id_token) secrets.register(tokens.id_token, 'id_token');
+  }
+
+  private async saveTokens(
+    tokens: OAuthTokens,
+    extra: { requestedScope?: string[] } = {},
+  ): Promise<void> {
+    this.registerSessionSecrets(tokens);
+    const previous = this.session;
+    this.session = {
+      // A refresh answer may omit the refresh token (no rotation): keep the one we have.
+      tokens: {
+        ...tokens,
+        ...(!tokens.refresh_token &&
+          previous?.tokens.refresh_token && { refresh_token: previous.tokens.refresh_token }),
+      },
+      ...(tokens.expires_in !== undefined && { expiresAt: Date.now() + tokens.expires_in * 1000 }),
+      issuer: this.metadata!.issuer,
+      authorizationServerUrl: this.authorizationServerUrl,
+      client: this.client as StoredSession['client'],
+      ...(this.resource && { resource: this.resource }),
+      requestedScope: extra.requestedScope ?? previous?.requestedScope ?? [],
+    };
+    await this.host.sessions.save(this.settings.profileId, this.session);
+  }
+
+  private async connectMcp(): Promise<void> {
+    await this.mcp?.close().catch(() => undefined);
+    this.mcp = undefined;
+    const url = new URL(this.settings.serverUrl);
+    const authProvider = this.metadata
+      ? new EngineOAuthProvider({
+          redirectUri: this.host.redirectUri,
+          clientMetadata: clientMetadataFor(
+            this.host.redirectUri,
+            '',
+            !!this.settings.clientSecret,
+          ),
+          client: () => this.client && { ...this.client, issuer: this.authorizationServerUrl },
+          tokens: () => this.session?.tokens,
+          saveTokens: (tokens) => this.saveTokens(tokens),
+          clearTokens: async () => {
+            this.session = undefined;
+            await this.host.sessions.clear(this.settings.profileId);
+          },
+          discovery: () => ({
+            authorizationServerUrl: this.authorizationServerUrl,
+            authorizationServerMetadata: this.metadata!,
+            ...(this.resourceMetadata && { resourceMetadata: this.resourceMetadata }),
+          }),
+          resource: () => this.resource,
+        })
+      : undefined;
+    const options = { fetch: this.fetchFn, ...(authProvider && { authProvider }) };
+    // A transport starts once: every attempt (after a step-up or a new sign-in) gets a new one.
+    const client = await this.withRecovery(async () => {
+      const attempt = new Client({ name: 'MCP Auth Desktop', version: '0.1.0' });
+      const transport =
+        this.settings.transport === 'sse'
+          ? new SSEClientTransport(url, options)
+          : new StreamableHTTPClientTransport(url, options);
+      try {
+        await attempt.connect(transport);
+        return attempt;
+      } catch (error) {
+        await attempt.close().catch(() => undefined);
+        throw error;
+      }
+    });
+    this.mcp = { client, close: () => client.close() };
+  }
+
+  /**
+   * Runs an MCP operation, recovering the way a good client does: refresh before expiry; after a
+   * 403 insufficient_scope (or mcp-auth's missing_required_scopes) sign in again with the union
+   * of scopes, at most MAX_STEP_UPS times; after a 401 the SDK has already tried the refresh
+   * token, so sign in again once.
+   */
+  private async withRecovery<T>(operation: () => Promise<T>): Promise<T> {
+    let stepUps = 0;
+    let signIns = 0;
+    for (;;) {
+      await this.refreshIfExpiring();
+      this.lastRefusal = undefined;
+      try {
+        return await operation();
+      } catch (error) {
+        const refusal = this.lastRefusal as Challenge | undefined;
+        if (!this.metadata || !refusal) throw error;
+        if (refusal.insufficientScope) {
+          const missing =
+            refusal.missingScopes ?? refusal.scope ?? this.resourceMetadata?.scopes_supported ?? [];
+          if (stepUps >= MAX_STEP_UPS) {
+            throw new FlowStepError(
+              `The server still refuses after ${MAX_STEP_UPS} step-ups for more scopes (missing: ${missing.join(' ') || 'not said'}).`,
+              'Grant the permission to the user through a role in Logto, or remove the server’s required scope.',
+              'insufficient_scope',
+              { cause: error },
+            );
+          }
+          stepUps++;
+          this.note({
+            level: 'warning',
+            message: `The server answered 403 ${refusal.error}${refusal.error === 'insufficient_scope' ? '' : ' (a non-standard code for insufficient_scope)'}; missing scope(s): ${missing.join(' ') || 'not said'}. Signing in again with them.`,
+            specRef: 'RFC 6750 §3.1; MCP Authorization §Scope Challenge Handling',
+          });
+          await this.authorize({ stepUp: missing });
+          await this.reconnectAfterSignIn();
+          continue;
+        }
+        if (refusal.status === 401 && signIns < 1) {
+          signIns++;
+          this.note({
+            level: 'warning',
+            message: `The server rejected the access token (${refusal.error ?? '401'}${refusal.errorDescription ? `: ${refusal.errorDescription}` : ''}) and it could not be refreshed. Signing in again.`,
+          });
+          await this.host.sessions.clear(this.settings.profileId);
+          this.session = undefined;
+          await this.authorize({});
+          await this.reconnectAfterSignIn();
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async reconnectAfterSignIn(): Promise<void> {
+    if (this.mcp) await this.connectMcp();
+  }
+
+  private async refreshIfExpiring(): Promise<void> {
+    const session = this.session;
+    if (!session?.expiresAt || !session.tokens.refresh_token) return;
+    if (session.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    await this.refresh().catch((error: unknown) => {
+      this.note({
+        level: 'warning',
+        message: `Refreshing the expiring access token failed: ${(error as Error).message}`,
+      });
+    });
+  }
+
+  /** Trades the refresh token for a new access token (RFC 6749 §6). */
+  async refresh(): Promise<SessionSummary> {
+    const session = this.session;
+    if (!session?.tokens.refresh_token || !this.metadata) {
+      throw new FlowStepError(
+        'There is no refresh token.',
+        'Turn on "Refresh tokens" in the profile (Logto needs offline_access and prompt=consent) and sign in again.',
+        'no_refresh_token',
+      );
+    }
+    try {
+      const tokens = await refreshAuthorization(this.authorizationServerUrl, {
+        metadata: this.metadata,
+        clientInformation: session.client,
+        refreshToken: session.tokens.refresh_token,
+        ...(session.resource && { resource: session.resource }),
+        fetchFn: this.fetchFn,
+      });
+      await this.saveTokens(tokens);
+      this.note({
+        level: 'info',
+        message: `Refreshed the access token${tokens.refresh_token ? ' (the refresh token was rotated)' : ''}.`,
+        specRef: 'RFC 6749 §6',
+      });
+      return summarize(this.session!);
+    } catch (error) {
+      const code = (error as { errorCode?: string }).errorCode;
+      const explained = code
+        ? explainOAuthError(
+            { error: code, error_description: (error as Error).message },
+            { clientId: session.client.client_id },
+          )
+        : undefined;
+      throw new FlowStepError(
+        explained?.message ?? (error as Error).message,
+        explained?.fix,
+        code,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Calls a tool in the open session (whoami unless told otherwise). */
+  async callTool(name = 'whoami', args: Record<string, unknown> = {}): Promise<CallToolResult> {
+    if (!this.mcp) throw new FlowStepError('Not connected.', 'Connect first.', 'not_connected');
+    return this.step(
+      'tool-call',
+      `tools/call ${name} ${JSON.stringify(args)}`,
+      undefined,
+      async (s) => {
+        const result = (await this.withRecovery(() =>
+          this.mcp!.client.callTool({ name, arguments: args }),
+        )) as CallToolResult;
+        s.findings.push({
+          level: result.isError ? 'warning' : 'info',
+          message: result.isError ? `The tool reported an error.` : `The tool answered.`,
+        });
+        return result;
+      },
+    );
+  }
+
+  /**
+   * Signs out: revokes the refresh and access tokens (RFC 7009), prepares the issuer's end-session
+   * URL (OpenID RP-Initiated Logout) for the host to open, forgets the tokens, then shows what the
+   * MCP server now says to the old access token.
+   */
+  async signOut(
+    opts: { openEndSession?: (url: URL) => Promise<void> | void } = {},
+  ): Promise<SignOutReport> {
+    const session = this.session ?? (await this.host.sessions.load(this.settings.profileId));
+    const report: SignOutReport = { revoked: [] };
+    await this.mcp?.close().catch(() => undefined);
+    this.mcp = undefined;
+    if (!session) return report;
+    const metadata = this.metadata;
+    const revocationEndpoint = metadata && extra(metadata, 'revocation_endpoint');
+    if (typeof revocationEndpoint === 'string') {
+      for (const [token, hint] of [
+        [session.tokens.refresh_token, 'refresh_token'],
+        [session.tokens.access_token, 'access_token'],
+      ] as const) {
+        if (!token) continue;
+        report.revoked.push({
+          token: hint,
+          ...(await this.revoke(revocationEndpoint, token, hint, session.client)),
+        });
+      }
+    }
+    const endSessionEndpoint = metadata && extra(metadata, 'end_session_endpoint');
+    if (typeof endSessionEndpoint === 'string') {
+      const url = new URL(endSessionEndpoint);
+      url.searchParams.set('client_id', session.client.client_id);
+      if (session.tokens.id_token) url.searchParams.set('id_token_hint', session.tokens.id_token);
+      report.endSessionUrl = url.href;
+      await opts.openEndSession?.(url);
+    }
+    await this.host.sessions.clear(this.settings.profileId);
+    this.session = undefined;
+    report.oldToken = await this.askServerAbout(session.tokens.access_token);
+    this.note({
+      level: report.oldToken.accepted ? 'warning' : 'info',
+      message: `After sign-out the MCP server answered ${report.oldToken.status} to the old access token: ${report.oldToken.explanation}`,
+    });
+    return report;
+  }
+
+  private async revoke(
+    endpoint: string,
+    token: string,
+    hint: string,
+    client: StoredSession['client'],
+  ): Promise<{ status: number | string; note?: string }> {
+    const body = new URLSearchParams({ token, token_type_hint: hint });
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (client.client_secret) {
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
+    } else {
+      body.set('client_id', client.client_id);
+    }
+    try {
+      const response = await this.fetchFn(endpoint, { method: 'POST', headers, body });
+      const answer = response.ok
+        ? undefined
+        : ((await response.json().catch(() => undefined)) as { error?: string } | undefined);
+      await response.body?.cancel().catch(() => undefined);
+      return {
+        status: response.status,
+        ...(answer?.error === 'unsupported_token_type' && {
+          note: 'The issuer cannot revoke this token type (a JWT access token is self-contained).',
+        }),
+      };
+    } catch (error) {
+      return { status: 'failed', note: (error as Error).message };
+    }
+  }
+
+  private async askServerAbout(
+    accessToken: string,
+  ): Promise<NonNullable<SignOutReport['oldToken']>> {
+    const { serverUrl, transport } = this.settings;
+    const response = await this.fetchFn(
+      serverUrl,
+      transport === 'sse'
+        ? { headers: { accept: 'text/event-stream', authorization: `Bearer ${accessToken}` } }
+        : {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              authorization: `Bearer ${accessToken}`,
+            },
+            body: JSON.stringify({
+              jsonrpc: '2.0',
+              id: 0,
+              method: 'initialize',
+              params: {
+                protocolVersion: '2025-06-18',
+                capabilities: {},
+                clientInfo: { name: 'mcp-auth-desktop-signout-check', version: '0' },
+              },
+            }),
+          },
+    );
+    await response.body?.cancel().catch(() => undefined);
+    const accepted = response.ok;
+    const isJwt = accessToken.split('.').length === 3;
+    return {
+      status: response.status,
+      accepted,
+      explanation: !accepted
+        ? 'the server rejects it.'
+        : isJwt
+          ? 'the server still accepts it: a JWT access token is self-contained, so revoking it at the issuer cannot recall it; it stays valid until it expires. Keep JWT lifetimes short, or use opaque tokens checked at userinfo.'
+          : 'the server still accepts it: it remembers recent userinfo answers (the bundled server for up to 60 s), so the revocation shows once that cache entry expires.',
+    };
+  }
+
+  get summary(): SessionSummary | undefined {
+    return this.session && summarize(this.session);
+  }
+
+  async close(): Promise<void> {
+    await this.mcp?.close().catch(() => undefined);
+    this.mcp = undefined;
+  }
+}
+
+/** A metadata field the SDK's types do not list (RFC 8414 §2 and OIDC Discovery have more). */
+function extra(metadata: AuthorizationServerMetadata, field: string): unknown {
+  return (metadata as Record<string, unknown>)[field];
+}
+
+function summarize(session: StoredSession): SessionSummary {
+  return {
+    issuer: session.issuer,
+    clientId: session.client.client_id,
+    requestedScope: session.requestedScope,
+    hasRefreshToken: !!session.tokens.refresh_token,
+    hasIdToken: !!session.tokens.id_token,
+    ...(session.resource && { resource: session.resource }),
+    ...(session.tokens.scope && { grantedScope: session.tokens.scope.split(' ') }),
+    ...(session.expiresAt && { expiresAt: session.expiresAt }),
+  };
+}
+
+function describeCallback(
+  callback: AuthorizationCallback,
+  metadata: AuthorizationServerMetadata,
+): Finding[] {
+  const findings: Finding[] = [
+    {
+      level: 'info',
+      message: `Received on ${callback.source === 'loopback' ? 'the loopback listener' : 'the app’s URI scheme'}; state matches the request.`,
+      specRef: 'RFC 6749 §10.12',
+    },
+  ];
+  if (extra(metadata, 'authorization_response_iss_parameter_supported') === true) {
+    findings.push({
+      level: 'info',
+      message: `iss=${callback.iss} matches the issuer (mix-up protection).`,
+      specRef: 'RFC 9207 §2.4',
+    });
+  } else {
+    findings.push({
+      level: 'info',
+      message: 'The issuer does not advertise RFC 9207 iss in responses; nothing more to check.',
+    });
+  }
+  return findings;
+}
+
+function describeTokens(
+  tokens: OAuthTokens,
+  requested: string[],
+  wantedRefresh: boolean,
+): Finding[] {
+  const findings: Finding[] = [];
+  const isJwt = tokens.access_token.split('.').length === 3;
+  findings.push({
+    level: 'info',
+    message: isJwt
+      ? 'Access token: a JWT (the server verifies its signature, issuer, audience and expiry).'
+      : `Access token: opaque (${tokens.access_token.length} characters; the server checks it at the issuer’s userinfo endpoint).`,
+  });
+  if (tokens.expires_in !== undefined)
+    findings.push({ level: 'info', message: `Expires in ${tokens.expires_in} s.` });
+  if (tokens.scope !== undefined) {
+    const granted = new Set(tokens.scope.split(' ').filter(Boolean));
+    const dropped = requested.filter((s) => !granted.has(s));
+    findings.push({
+      level: 'info',
+      message: `Granted scope: ${[...granted].join(' ') || '(none)'}`,
+    });
+    if (dropped.length) {
+      findings.push({
+        level: 'warning',
+        message: `Requested but not granted: ${dropped.join(' ')}. Logto drops unknown scopes silently, and puts only API scopes the user has through roles in a resource's JWT.`,
+      });
+    }
+  }
+  if (wantedRefresh && !tokens.refresh_token) {
+    findings.push({
+      level: 'warning',
+      message:
+        'No refresh token: Logto issues one only with offline_access AND prompt=consent, for an app allowed to refresh.',
+    });
+  }
+  return findings;
+}

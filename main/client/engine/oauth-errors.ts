@@ -1,0 +1,85 @@
+/**
+ * An OAuth error answer, explained in the issuer's terms: what it means for this app and what to
+ * change. Logto's descriptions are in LOGTO-FACTS.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
+ */
+
+export interface OAuthErrorAnswer {
+  error: string;
+  error_description?: string;
+}
+
+export interface Explained {
+  message: string;
+  fix: string;
+}
+
+export function explainOAuthError(
+  answer: OAuthErrorAnswer,
+  ctx: {
+    clientId?: string;
+    redirectUri?: string;
+    resource?: string;
+    issuer?: string;
+    scope?: string;
+  },
+): Explained {
+  const said = answer.error_description ? ` (“${answer.error_description}”)` : '';
+  switch (answer.error) {
+    case 'invalid_client':
+      return {
+        message: `The issuer does not know the client ID ${ctx.clientId ?? ''}${said}.`,
+        fix: `Copy the App ID of your Logto app (Console → Applications → your app) into Client ID. For a desktop app, create a Native app and register the redirect URI ${ctx.redirectUri ?? ''}.`,
+      };
+    case 'invalid_redirect_uri':
+      return {
+        message: `The issuer refuses the redirect URI ${ctx.redirectUri ?? ''}: it is not registered for client ${ctx.clientId ?? ''}${said}.`,
+        fix: `In Logto Console → Applications → your app → Redirect URIs, add exactly ${ctx.redirectUri ?? ''} and save. (Native apps accept loopback URIs on any port; SPA and web apps need the exact port.)`,
+      };
+    case 'invalid_target':
+      return {
+        message: `The issuer does not know the resource indicator ${ctx.resource ?? ''}${said}.`,
+        fix: `Create an API resource in Logto (Console → API resources) whose identifier is exactly ${ctx.resource ?? ''} (trailing slash included), or set the profile's resource to "none" to get an opaque token checked at userinfo.`,
+      };
+    case 'invalid_scope':
+      return {
+        message: `The issuer refuses the requested scopes ${ctx.scope ?? ''}${said}.`,
+        fix: 'Remove scopes the issuer does not support, or add the permission to the API resource and a role that grants it.',
+      };
+    case 'unauthorized_client':
+      return {
+        message: `The client ${ctx.clientId ?? ''} may not use this grant${said}.`,
+        fix: 'Use a Native or SPA app for sign-in with PKCE; machine-to-machine apps cannot sign users in.',
+      };
+    case 'access_denied':
+      return {
+        message: `The sign-in was denied${said}.`,
+        fix: 'Sign in again and choose Allow on the consent screen, or ask an admin for the permission.',
+      };
+    case 'invalid_request':
+      return {
+        message: `The issuer says the request is malformed${said}.`,
+        fix: /pkce|code_challenge/i.test(answer.error_description ?? '')
+          ? 'The issuer requires PKCE S256 for this client.'
+          : /origin/i.test(answer.error_description ?? '')
+            ? 'Token calls from a browser origin are allowed only for SPA apps whose redirect URI has that origin.'
+            : 'Check the extra parameters and the prompt value of the profile.',
+      };
+    case 'invalid_grant':
+      return {
+        message: `The issuer rejects the grant${said}: the code was already used, expired, or issued for another redirect URI or PKCE verifier; or the refresh token was revoked.`,
+        fix: 'Sign in again.',
+      };
+    case 'login_required':
+    case 'consent_required':
+    case 'interaction_required':
+      return {
+        message: `The issuer needs the user to act (${answer.error})${said}, but prompt=none forbids it.`,
+        fix: 'Remove prompt=none from the profile.',
+      };
+    default:
+      return {
+        message: `The issuer answered ${answer.error}${said}.`,
+        fix: 'See the exchange in the trace for the full answer.',
+      };
+  }
+}
