@@ -1,5 +1,5 @@
 import { SessionStore } from '../../main/client/engine/session-store';
-import { Flow, type FlowSettings } from '../../main/client/engine/flow';
+import { Flow, type FlowHost, type FlowSettings } from '../../main/client/engine/flow';
 import { RedirectReceiver, startLoopbackListener } from '../../main/client/redirect';
 import { APP_REDIRECT_URI } from '../../main/shared/app-identity';
 import { MemorySecretStore } from '../../main/profiles/secret-store';
@@ -30,7 +30,7 @@ export async function startEngineHost(opts: { redirect?: 'loopback' | 'custom-sc
   const signIns: SignInResult[] = [];
   let person: PersonAtTheBrowser | undefined;
 
-  const host = {
+  const host: FlowHost = {
     recorder,
     receiver,
     redirectUri,
@@ -59,7 +59,7 @@ export async function startEngineHost(opts: { redirect?: 'loopback' | 'custom-sc
     setPerson: (p: PersonAtTheBrowser | undefined) => {
       person = p;
     },
-    flow: (settings: FlowSettings, overrides: Partial<typeof host> = {}) =>
+    flow: (settings: FlowSettings, overrides: Partial<FlowHost> = {}) =>
       new Flow(settings, { ...host, ...overrides }),
     close: async () => {
       receiver.cancelAll('test over');
