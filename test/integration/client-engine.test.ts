@@ -361,6 +361,35 @@ describe('step-up and sign-out', () => {
   });
 });
 
+describe('Dynamic Client Registration', () => {
+  it('without a client ID, registers itself where the issuer allows it, then signs in', async () => {
+    const sandbox = await startTestSandbox({ dynamicClientRegistration: true });
+    const host = await startEngineHost();
+    try {
+      host.setPerson({ ...ALICE, consent: 'allow' });
+      const settings = settingsFor(sandbox);
+      delete settings.clientId;
+      const flow = host.flow(settings);
+      await flow.run();
+      const result = await flow.callTool();
+      await flow.close();
+      const clientStep = flow.steps.find((s) => s.id === 'client')!;
+      expect(clientStep.findings.map((f) => f.message).join(' ')).toMatch(
+        /Registered as client \S+/,
+      );
+      // Registered clients are third-party in the sandbox, as they would be on a real tenant.
+      expect(host.signIns[0]?.pagesSeen).toEqual(['sign-in', 'consent']);
+      expect(result.structuredContent).toMatchObject({ verifiedBy: 'jwt' });
+      expect((result.structuredContent as { clientId: string }).clientId).not.toBe(
+        'sandbox-native',
+      );
+    } finally {
+      await host.close();
+      await sandbox.close();
+    }
+  });
+});
+
 describe('the seed tutorial’s server (mcp-auth legacy mode)', () => {
   it('connects, and the trace says why strict clients refuse it and how to fix the server', async () => {
     const sandbox = await startTestSandbox();
