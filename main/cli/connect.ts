@@ -24,8 +24,14 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
                          Metadata Document URL; without one the client registers itself if the
                          issuer allows Dynamic Client Registration
   --client-secret <s>    for confidential clients (or env MCP_CLIENT_SECRET)
+  --client-metadata-url <url>
+                         this app's Client ID Metadata Document, used when no client ID is set
+                         and the issuer accepts such documents
+  --client-info-env <v>  read {"client_id","client_secret"} JSON from environment variable v
+                         (ignored when unset)
   --issuer <url>         the issuer you expect (compared with the one the server names)
-  --scope <s>            extra scope(s) to request (repeatable); the server's are added anyway
+  --scope <s>            scope(s) to request on top of the server's (repeatable); with none
+                         and none advertised, no scope is sent (e.g. add: openid profile email)
   --resource <r>         auto (from the server's metadata, a JWT) | none (an opaque token) | <url>
   --prompt <p>           e.g. login, consent
   --param <k=v>          extra authorization parameter (repeatable), e.g. first_screen=register
@@ -39,6 +45,24 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
   --sign-out             after the call, revoke the tokens and show what the server says then
   --trace <file>         write the redacted trace of every exchange to a JSON file
 `;
+
+function clientInfoFromEnv(
+  name: string | undefined,
+): { client_id?: string; client_secret?: string } | undefined {
+  const raw = name ? process.env[name] : undefined;
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    return {
+      ...(typeof parsed.client_id === 'string' && { client_id: parsed.client_id }),
+      ...(typeof parsed.client_secret === 'string' && { client_secret: parsed.client_secret }),
+    };
+  } catch {
+    throw new UsageError(
+      `The environment variable ${name} must hold JSON such as {"client_id":"..."}.`,
+    );
+  }
+}
 
 function printStep(step: StepState): void {
   if (step.status === 'pending' || step.status === 'running') return;
@@ -71,6 +95,8 @@ export async function runConnect(args: string[]): Promise<number> {
         transport: { type: 'string' },
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
+        'client-metadata-url': { type: 'string' },
+        'client-info-env': { type: 'string' },
         issuer: { type: 'string' },
         scope: { type: 'string', multiple: true },
         resource: { type: 'string' },
@@ -114,7 +140,10 @@ export async function runConnect(args: string[]): Promise<number> {
     }
   }
   const resource = values.resource ?? 'auto';
-  const clientSecret = values['client-secret'] ?? process.env.MCP_CLIENT_SECRET;
+  const fromEnv = clientInfoFromEnv(values['client-info-env']);
+  const clientId = values['client-id'] ?? fromEnv?.client_id;
+  const clientSecret =
+    values['client-secret'] ?? process.env.MCP_CLIENT_SECRET ?? fromEnv?.client_secret;
   const validated = validateProfileInput({
     id: 'cli',
     name: 'Command line',
@@ -124,10 +153,10 @@ export async function runConnect(args: string[]): Promise<number> {
       values.transport ??
       (/\/sse\/?$/.test(new URL(serverUrl, 'http://x').pathname) ? 'sse' : 'streamable-http'),
     issuer: values.issuer,
-    clientId: values['client-id'],
+    clientId,
     hasClientSecret: !!clientSecret,
-    // Without --scope, the profile's defaults (openid profile email) apply.
-    scopes: values.scope?.flatMap((s) => s.split(/\s+/)).filter(Boolean),
+    // Only what was asked for: MCP's scope selection sends no scope when nothing names one.
+    scopes: (values.scope ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean),
     resource:
       resource === 'auto' || resource === 'none'
         ? { mode: resource }
@@ -153,7 +182,9 @@ export async function runConnect(args: string[]): Promise<number> {
   const receiver = new RedirectReceiver();
   const listener = await startLoopbackListener({ receiver, port: redirectPort });
   const auto = !!values.auto;
-  const flow: Flow = new Flow(settingsFromProfile(validated.profile, clientSecret), {
+  const settings = settingsFromProfile(validated.profile, clientSecret);
+  if (values['client-metadata-url']) settings.clientMetadataUrl = values['client-metadata-url'];
+  const flow: Flow = new Flow(settings, {
     recorder,
     receiver,
     redirectUri: listener.redirectUri,

@@ -153,11 +153,21 @@ export async function buildAuthorizationRequest(opts: {
  * the step with its cause and the fix. A redirect to a sign-in page means the request is good;
  * the interaction it opened is simply abandoned.
  */
+export interface PreflightResult {
+  findings: Finding[];
+  /**
+   * Set when the issuer approved at once (no person needed) and redirected straight back with a
+   * code: that answer IS the authorization response. Opening a browser as well would spend a
+   * second request and mint a second code.
+   */
+  callback?: URL;
+}
+
 export async function preflightAuthorization(
   request: AuthorizationRequest,
   ctx: { clientId: string; redirectUri: string },
   fetchFn: FetchLike,
-): Promise<Finding[]> {
+): Promise<PreflightResult> {
   let response: Response;
   try {
     response = await fetchFn(request.url, { redirect: 'manual' });
@@ -192,12 +202,26 @@ export async function preflightAuthorization(
       );
       throw new FlowStepError(explained.message, explained.fix, error);
     }
-    return [
-      {
-        level: 'info',
-        message: `The issuer accepted the request and sends the browser to ${target.origin}${target.pathname}.`,
-      },
-    ];
+    if (toRedirectUri) {
+      return {
+        findings: [
+          {
+            level: 'info',
+            message:
+              'The issuer approved without asking anyone and redirected straight back with a code.',
+          },
+        ],
+        callback: target,
+      };
+    }
+    return {
+      findings: [
+        {
+          level: 'info',
+          message: `The issuer accepted the request and sends the browser to ${target.origin}${target.pathname}.`,
+        },
+      ],
+    };
   }
   if (response.status >= 400) {
     const body = (await response.json().catch(() => undefined)) as
@@ -221,7 +245,9 @@ export async function preflightAuthorization(
     );
   }
   await response.body?.cancel().catch(() => undefined);
-  return [
-    { level: 'info', message: 'The issuer accepted the request and shows its sign-in page.' },
-  ];
+  return {
+    findings: [
+      { level: 'info', message: 'The issuer accepted the request and shows its sign-in page.' },
+    ],
+  };
 }

@@ -42,6 +42,8 @@ const isHttpsUrl = (value: string) => {
 export async function identifyClient(opts: {
   clientId?: string;
   clientSecret?: string;
+  /** This app's Client ID Metadata Document, used where the issuer accepts one and no ID is set. */
+  clientMetadataUrl?: string;
   metadata: AuthorizationServerMetadata;
   authorizationServerUrl: string;
   redirectUri: string;
@@ -81,6 +83,18 @@ export async function identifyClient(opts: {
         : `Pre-registered public client ${opts.clientId}: no secret, PKCE proves the sign-in.`,
     });
     return { information, how: 'pre-registered', findings };
+  }
+  if (opts.clientMetadataUrl && metadata.client_id_metadata_document_supported === true) {
+    findings.push({
+      level: 'info',
+      message: `The issuer accepts Client ID Metadata Documents: client_id is ${opts.clientMetadataUrl}.`,
+      specRef: 'MCP Authorization 2025-11-25 §Client ID Metadata Documents',
+    });
+    return {
+      information: { client_id: opts.clientMetadataUrl },
+      how: 'metadata-document',
+      findings,
+    };
   }
   if (!metadata.registration_endpoint) {
     throw new FlowStepError(

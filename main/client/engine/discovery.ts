@@ -233,12 +233,31 @@ export async function readAuthorizationServerMetadata(opts: {
       { cause: error },
     );
   }
+  if (!metadata && !named) {
+    // MCP 2025-03-26 §2.3.3: a server without metadata uses the default paths at its origin.
+    const origin = new URL(opts.serverUrl).origin;
+    findings.push({
+      level: 'warning',
+      message: `Neither protected resource metadata nor authorization server metadata: falling back to the 2025-03-26 default endpoints ${origin}/authorize, /token and /register.`,
+      specRef: 'MCP Authorization 2025-03-26 §2.3.3',
+    });
+    return {
+      authorizationServerUrl: origin,
+      metadata: {
+        issuer: origin,
+        authorization_endpoint: `${origin}/authorize`,
+        token_endpoint: `${origin}/token`,
+        registration_endpoint: `${origin}/register`,
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+      },
+      findings,
+    };
+  }
   if (!metadata) {
     throw new FlowStepError(
       `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
-      named
-        ? `The MCP server names ${named} as its issuer; check that URL (Logto issuers end in /oidc).`
-        : 'The MCP server publishes no protected resource metadata and its origin has no authorization server metadata either; configure the server with mcp-auth in resource-server mode.',
+      `The MCP server names ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
       'as_metadata_missing',
     );
   }

@@ -57,6 +57,8 @@ export interface FlowSettings {
   issuer?: string;
   clientId?: string;
   clientSecret?: string;
+  /** This app's Client ID Metadata Document URL, offered where the issuer accepts one. */
+  clientMetadataUrl?: string;
   scopes: string[];
   resource: ResourceChoice;
   prompt?: string;
@@ -421,6 +423,9 @@ export class Flow {
         const identity = await identifyClient({
           ...(this.settings.clientId && { clientId: this.settings.clientId }),
           ...(this.settings.clientSecret && { clientSecret: this.settings.clientSecret }),
+          ...(this.settings.clientMetadataUrl && {
+            clientMetadataUrl: this.settings.clientMetadataUrl,
+          }),
           metadata,
           authorizationServerUrl: this.authorizationServerUrl,
           redirectUri,
@@ -436,6 +441,7 @@ export class Flow {
     );
     const client = this.client;
 
+    let approvedAtOnce: URL | undefined;
     const request = await this.step(
       'authorization-request',
       `GET ${metadata.authorization_endpoint} with client_id, redirect_uri ${redirectUri}, scope "${scope.join(' ')}", state, PKCE S256`,
@@ -461,6 +467,14 @@ export class Flow {
         });
         this.host.recorder.secrets.register(built.codeVerifier, 'code_verifier');
         s.findings.push({ level: 'info', message: `Authorization URL: ${built.url.href}` });
+        if (!scope.length) {
+          s.findings.push({
+            level: 'info',
+            message:
+              'No scope: neither the server nor the profile names one, so none is sent (MCP scope selection). Logto’s userinfo needs at least openid profile.',
+            specRef: 'MCP Authorization §Scope Selection Strategy',
+          });
+        }
         if (opts.stepUp) {
           s.findings.push({
             level: 'info',
@@ -468,13 +482,13 @@ export class Flow {
             specRef: 'MCP Authorization §Scope Challenge Handling',
           });
         }
-        s.findings.push(
-          ...(await preflightAuthorization(
-            built,
-            { clientId: client.client_id, redirectUri },
-            this.fetchFn,
-          )),
+        const preflight = await preflightAuthorization(
+          built,
+          { clientId: client.client_id, redirectUri },
+          this.fetchFn,
         );
+        s.findings.push(...preflight.findings);
+        approvedAtOnce = preflight.callback;
         return built;
       },
     );
@@ -493,10 +507,21 @@ export class Flow {
             expectedIssuer: metadata.issuer,
           }),
         });
-        try {
-          await this.host.openAuthorizationUrl(request.url);
-        } catch (error) {
-          pending.cancel(`The sign-in page could not be opened: ${(error as Error).message}`);
+        if (approvedAtOnce) {
+          s.findings.push({
+            level: 'info',
+            message: 'Nobody needed to sign in: the issuer approved at once.',
+          });
+          this.host.receiver.deliver(
+            approvedAtOnce,
+            /^https?:$/.test(approvedAtOnce.protocol) ? 'loopback' : 'deep-link',
+          );
+        } else {
+          try {
+            await this.host.openAuthorizationUrl(request.url);
+          } catch (error) {
+            pending.cancel(`The sign-in page could not be opened: ${(error as Error).message}`);
+          }
         }
         s.status = 'waiting';
         this.emit();
@@ -638,7 +663,23 @@ export class Flow {
         return await operation();
       } catch (error) {
         const refusal = this.lastRefusal as Challenge | undefined;
-        if (!this.metadata || !refusal) throw error;
+        if (!refusal) throw error;
+        if (!this.metadata && refusal.status === 401 && signIns < 1) {
+          // The server let the session start without a token and asks for one now: discover
+          // and sign in from this challenge, as from a first 401.
+          signIns++;
+          this.note({
+            level: 'info',
+            message: 'The server now asks for a token (401): signing in.',
+            specRef: 'MCP Authorization §Authorization Flow Steps',
+          });
+          this.challenge = refusal;
+          await this.discover();
+          await this.authorize({});
+          await this.reconnectAfterSignIn();
+          continue;
+        }
+        if (!this.metadata) throw error;
         if (refusal.insufficientScope) {
           const missing =
             refusal.missingScopes ?? refusal.scope ?? this.resourceMetadata?.scopes_supported ?? [];
