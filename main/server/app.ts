@@ -23,8 +23,16 @@ export const MAX_BODY_BYTES = 1_048_576;
 export const RESOURCE_NAME = 'MCP Auth Desktop server';
 const PRM_BASE = '/.well-known/oauth-protected-resource';
 
+/** What the server holds in memory right now: open sessions and remembered verdicts. */
+export interface McpServerStats {
+  streamableHttpSessions: number;
+  sseSessions: number;
+  cachedVerdicts: number;
+}
+
 export interface McpApp {
   app: Express;
+  stats(): McpServerStats;
   close(): Promise<void>;
 }
 
@@ -41,6 +49,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
     maxBodyBytes: MAX_BODY_BYTES,
   });
   const sse = createSseEndpoint({ createServer: createMcpServer });
+  let cachedVerdicts = () => 0;
 
   if (config.auth) {
     const mcpAuth = new MCPAuth({
@@ -90,6 +99,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
       }),
       { ttlMs: config.verificationCacheTtlMs },
     );
+    cachedVerdicts = verify.size;
     app.use(
       ['/mcp', '/sse', '/messages'],
       createBearerMiddleware({
@@ -152,6 +162,11 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
 
   return {
     app,
+    stats: () => ({
+      streamableHttpSessions: streamable.sessionCount(),
+      sseSessions: sse.sessionCount(),
+      cachedVerdicts: cachedVerdicts(),
+    }),
     close: async () => {
       await Promise.allSettled([streamable.close(), sse.close()]);
     },

@@ -1,5 +1,6 @@
 /** The bundled OAuth-protected MCP server (resource server). See ARCHITECTURE.md "server". */
 export { startMcpServer, type RunningMcpServer } from './start';
+export type { McpServerStats } from './app';
 export {
   DEFAULT_SERVER_PORT,
   DEFAULT_SCOPES_SUPPORTED,

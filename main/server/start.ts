@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen } from '../shared/listen';
-import { createMcpApp } from './app';
+import { createMcpApp, type McpServerStats } from './app';
 import { parseServerOptions, resolveServerConfig, type McpServerOptions } from './config';
 import { ServerEvents } from './events';
 
@@ -16,7 +16,12 @@ export interface RunningMcpServer {
   origin: string;
   port: number;
   host: string;
+  /** How tokens are checked, and which scopes every request must carry. */
+  verification: 'auto' | 'jwt' | 'userinfo';
+  requiredScopes: string[];
   events: Pick<ServerEvents, 'on' | 'off'>;
+  /** Open sessions and cached verdicts, e.g. to check that nothing piles up under load. */
+  stats(): McpServerStats;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,10 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     origin: config.origin,
     port: listening.port,
     host: listening.host,
+    verification: config.verification,
+    requiredScopes: config.requiredScopes,
     events,
+    stats: () => mcpApp.stats(),
     close: () => {
       closing ??= (async () => {
         await mcpApp.close();

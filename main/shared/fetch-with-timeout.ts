@@ -55,3 +55,21 @@ export async function fetchWithTimeout(
     throw new FetchNetworkError(href, error);
   }
 }
+
+/**
+ * The error a failed fetch should have thrown: a TimeoutError naming the URL and the deadline, or
+ * a TypeError naming the URL and the network cause (connection refused, host not found...). The
+ * classes stay what fetch throws, so code that tells network failures apart by class still can.
+ * Anything else (an abort by the caller, a bug) comes back unchanged.
+ */
+export function explainFetchFailure(url: string, timeoutMs: number, error: unknown): unknown {
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return new DOMException(`No answer from ${url} within ${timeoutMs / 1000} s.`, 'TimeoutError');
+  }
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    return new TypeError(`Could not reach ${url}: ${describeNetworkCause(error)}.`, {
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -210,28 +210,49 @@ export async function readAuthorizationServerMetadata(opts: {
   // The SDK's schema drops what it does not model (revocation_endpoint, end_session_endpoint,
   // authorization_response_iss_parameter_supported); keep the document as the issuer sent it.
   let raw: Record<string, unknown> | undefined;
+  // The SDK skips a location it cannot reach (as if CORS blocked it) and one that answers HTML
+  // fails with a bare JSON SyntaxError: remember both, to say what really happened.
+  let unreachable: unknown;
+  let notJson: string | undefined;
   const capturing: FetchLike = async (url, init) => {
-    const response = await opts.fetchFn(url, init);
-    if (response.ok && /json/i.test(response.headers.get('content-type') ?? '')) {
+    let response: Response;
+    try {
+      response = await opts.fetchFn(url, init);
+    } catch (error) {
+      unreachable ??= error;
+      throw error;
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (response.ok && /json/i.test(type)) {
       raw = (await response
         .clone()
         .json()
         .catch(() => undefined)) as typeof raw;
+    } else if (response.ok) {
+      notJson = `${String(url)} answered ${type.split(';')[0] || 'a body without a content type'} instead of JSON`;
     }
     return response;
   };
+  const unreadable = (detail: string, cause: unknown) =>
+    new FlowStepError(
+      `The authorization server metadata at ${authorizationServerUrl} could not be read: ${detail}`,
+      'Check that the issuer URL is right and reachable; Logto issuers look like https://<tenant>.logto.app/oidc.',
+      'as_metadata_unreadable',
+      { cause },
+    );
   try {
     metadata = await discoverAuthorizationServerMetadata(authorizationServerUrl, {
       fetchFn: capturing,
     });
     if (metadata && raw) metadata = { ...raw, ...metadata } as AuthorizationServerMetadata;
   } catch (error) {
-    throw new FlowStepError(
-      `The authorization server metadata at ${authorizationServerUrl} could not be read: ${(error as Error).message}`,
-      'Check that the issuer URL is right and reachable; Logto issuers look like https://<tenant>.logto.app/oidc.',
-      'as_metadata_unreadable',
-      { cause: error },
+    throw unreadable(
+      error instanceof SyntaxError && notJson ? `${notJson}.` : (error as Error).message,
+      error,
     );
+  }
+  if (!metadata && unreachable !== undefined) {
+    throw unreadable((unreachable as Error).message ?? String(unreachable), unreachable);
   }
   if (!metadata && !named) {
     // MCP 2025-03-26 §2.3.3: a server without metadata uses the default paths at its origin.
@@ -272,11 +293,13 @@ export async function readAuthorizationServerMetadata(opts: {
         specRef: 'RFC 8414 §3.3; RFC 9728',
       });
     } else {
-      findings.push({
-        level: 'warning',
-        message: `The metadata fetched for ${authorizationServerUrl} names the issuer ${metadata.issuer}. RFC 8414 §3.3 requires them to be identical; strict clients will refuse this issuer.`,
-        specRef: 'RFC 8414 §3.3',
-      });
+      // The MCP server named this issuer; a document claiming to be another one must not be
+      // used (RFC 8414 §3.3): it could send the user, and the code, to someone else (mix-up).
+      throw new FlowStepError(
+        `The metadata fetched for the issuer ${authorizationServerUrl} names another issuer, ${metadata.issuer}; RFC 8414 §3.3 forbids using it, so the sign-in stopped.`,
+        `Make the MCP server's protected resource metadata name exactly the issuer its discovery document declares (${metadata.issuer}), or fix the issuer's configured URL.`,
+        'issuer_mismatch',
+      );
     }
   }
   if (opts.configuredIssuer && !sameIssuer(opts.configuredIssuer, metadata.issuer)) {

@@ -19,10 +19,15 @@ import type {
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Profile } from '../../profiles/schema';
+import { explainFetchFailure } from '../../shared/fetch-with-timeout';
 import { createTracedFetch, type TraceRecorder } from '../../trace';
-import type { AuthorizationCallback, RedirectReceiver } from '../redirect/receiver';
+import type {
+  AuthorizationCallback,
+  PendingRedirect,
+  RedirectReceiver,
+} from '../redirect/receiver';
 import {
   buildAuthorizationRequest,
   preflightAuthorization,
@@ -40,10 +45,13 @@ import {
   type Transport,
 } from './discovery';
 import { FlowStepError, type Finding } from './notes';
-import { explainOAuthError } from './oauth-errors';
+import { explainIssuerFailure, explainOAuthError } from './oauth-errors';
 import { EngineOAuthProvider } from './sdk-provider';
 import type { SessionStore, StoredSession } from './session-store';
-import { STEP_IDS, STEPS, type StepId, type StepInfo } from './steps';
+import { STEP_IDS, STEPS, type StepId } from './steps';
+import type { FlowResult, SessionSummary, SignOutReport, StepState } from './types';
+
+export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus } from './types';
 
 /** A step-up may ask for more scopes at most this often per call (MCP: clients must bound retries). */
 export const MAX_STEP_UPS = 2;
@@ -98,42 +106,6 @@ export interface FlowHost {
   requestTimeoutMs?: number;
 }
 
-export type StepStatus = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped';
-
-export interface StepState extends StepInfo {
-  status: StepStatus;
-  startedAt?: string;
-  durationMs?: number;
-  /** What the step is about to send, shown before it runs in the guided view. */
-  preview?: string;
-  findings: Finding[];
-  error?: { message: string; fix?: string; code?: string };
-}
-
-export interface FlowResult {
-  tools: Tool[];
-  session?: SessionSummary;
-}
-
-/** What may be shown about the signed-in state: never a token value. */
-export interface SessionSummary {
-  issuer: string;
-  clientId: string;
-  resource?: string;
-  requestedScope: string[];
-  grantedScope?: string[];
-  expiresAt?: number;
-  hasRefreshToken: boolean;
-  hasIdToken: boolean;
-}
-
-export interface SignOutReport {
-  revoked: { token: 'refresh_token' | 'access_token'; status: number | string; note?: string }[];
-  endSessionUrl?: string;
-  /** What the MCP server said to the old access token after sign-out. */
-  oldToken?: { status: number; accepted: boolean; explanation: string };
-}
-
 type PauseBefore = (step: StepState) => Promise<void>;
 
 export class Flow {
@@ -156,6 +128,8 @@ export class Flow {
   private session: StoredSession | undefined;
   private mcp: { client: Client; close(): Promise<void> } | undefined;
   private lastRefusal: Challenge | undefined;
+  private pendingRedirect: PendingRedirect | undefined;
+  private cancelled: string | undefined;
 
   constructor(
     readonly settings: FlowSettings,
@@ -171,6 +145,10 @@ export class Flow {
         signal: init?.signal
           ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
           : AbortSignal.timeout(timeoutMs),
+      }).catch((error: unknown) => {
+        // "fetch failed" / "aborted due to timeout" say neither where nor why: name both.
+        if (init?.signal?.aborted) throw error;
+        throw explainFetchFailure(String(url instanceof Request ? url.url : url), timeoutMs, error);
       });
     const traced = createTracedFetch({
       recorder: host.recorder,
@@ -499,14 +477,15 @@ export class Flow {
       `Open ${request.url.origin}${request.url.pathname} in the browser and wait for the redirect to ${redirectUri}`,
       pauseBefore,
       async (s) => {
-        const pending = this.host.receiver.expect({
+        const pending = (this.pendingRedirect = this.host.receiver.expect({
           state: request.state,
           redirectUri,
           ...(this.host.signInTimeoutMs && { timeoutMs: this.host.signInTimeoutMs }),
           ...(extra(metadata, 'authorization_response_iss_parameter_supported') === true && {
             expectedIssuer: metadata.issuer,
           }),
-        });
+        }));
+        if (this.cancelled) pending.cancel(this.cancelled);
         if (approvedAtOnce) {
           s.findings.push({
             level: 'info',
@@ -529,6 +508,7 @@ export class Flow {
           const e = error as Error & { hint?: string; kind?: string };
           throw new FlowStepError(e.message, e.hint, e.kind, { cause: error });
         });
+        this.pendingRedirect = undefined;
         this.host.recorder.secrets.register(received.code, 'authorization_code');
         return received;
       },
@@ -555,6 +535,9 @@ export class Flow {
             fetchFn: this.fetchFn,
           });
         } catch (error) {
+          // The issuer failing (down, slow, 5xx) is told apart from the issuer refusing.
+          const failure = explainIssuerFailure(metadata.token_endpoint, error);
+          if (failure) throw failure;
           const code = (error as { errorCode?: string }).errorCode;
           if (code) {
             const explained = explainOAuthError(
@@ -912,6 +895,12 @@ export class Flow {
     };
   }
 
+  /** Stops a flow that waits for the sign-in; its step fails with `reason`. */
+  cancel(reason = 'The sign-in was cancelled in the app.'): void {
+    this.cancelled = reason;
+    this.pendingRedirect?.cancel(reason);
+  }
+
   get summary(): SessionSummary | undefined {
     return this.session && summarize(this.session);
   }
@@ -927,7 +916,7 @@ function extra(metadata: AuthorizationServerMetadata, field: string): unknown {
   return (metadata as Record<string, unknown>)[field];
 }
 
-function summarize(session: StoredSession): SessionSummary {
+export function summarize(session: StoredSession): SessionSummary {
   return {
     issuer: session.issuer,
     clientId: session.client.client_id,

@@ -3,6 +3,8 @@
  * change. Logto's descriptions are in LOGTO-FACTS.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
  */
 
+import { FlowStepError } from './notes';
+
 export interface OAuthErrorAnswer {
   error: string;
   error_description?: string;
@@ -82,4 +84,30 @@ export function explainOAuthError(
         fix: 'See the exchange in the trace for the full answer.',
       };
   }
+}
+
+/**
+ * The issuer failed rather than refused: it could not be reached, did not answer in time, or
+ * answered 5xx or something that is not an OAuth answer. Says which endpoint and what happened;
+ * undefined for a genuine OAuth refusal (invalid_grant...), which explainOAuthError words.
+ */
+export function explainIssuerFailure(endpoint: string, error: unknown): FlowStepError | undefined {
+  const code = (error as { errorCode?: unknown } | undefined)?.errorCode;
+  if (code !== undefined && code !== 'server_error' && code !== 'temporarily_unavailable') {
+    return undefined;
+  }
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  const status = /^HTTP (\d{3}): /.exec(message)?.[1];
+  const cause =
+    status !== undefined
+      ? `it answered HTTP ${status}, which is not an OAuth answer`
+      : code !== undefined
+        ? `it answered ${String(code)}${message ? ` (“${message}”)` : ''}`
+        : message;
+  return new FlowStepError(
+    `The request to ${endpoint} failed: ${cause}.`,
+    'The issuer is down, slow or failing, not refusing: try again once it answers (the trace shows the exchange).',
+    typeof code === 'string' ? code : 'issuer_unavailable',
+    { cause: error },
+  );
 }

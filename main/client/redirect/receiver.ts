@@ -495,6 +495,17 @@ export class RedirectReceiver {
       }
     }
 
+    // URLSearchParams decodes "%ZZ" or "%C3%28" into something without complaint; an issuer never
+    // sends them, so such a response is refused before it can reach (and end) a waiting sign-in.
+    if (!wellEncoded(url.search)) {
+      return reject(
+        'malformed',
+        'This sign-in link is not valid',
+        'The sign-in response has broken percent-encoding, so it was ignored.',
+        RETRY,
+      );
+    }
+
     const names = [...url.searchParams.keys()];
     const repeated = names.find((name, index) => names.indexOf(name) !== index);
     if (repeated !== undefined) {
@@ -594,6 +605,19 @@ export class RedirectReceiver {
       );
     }
 
+    const code = param('code');
+    const missingCode = () =>
+      reject(
+        'missing-code',
+        'The sign-in response has no code',
+        'The issuer redirected back without an authorization code or an error; the response was ignored and the sign-in is still waiting.',
+        "Finish the sign-in in the browser, or start it again; if this repeats, check the issuer's configuration.",
+        state,
+      );
+    // Neither a code nor an error is no authorization response at all, whatever its iss says:
+    // ignore it before the RFC 9207 check, which would end the sign-in as a mix-up.
+    if (code === undefined && error === undefined) return missingCode();
+
     const iss = param('iss');
     if (flow.expectedIssuer !== undefined && iss !== flow.expectedIssuer) {
       return this.fail(flow, new IssuerMismatchError(flow.expectedIssuer, iss), source);
@@ -607,16 +631,7 @@ export class RedirectReceiver {
       );
     }
 
-    const code = param('code');
-    if (code === undefined) {
-      return reject(
-        'missing-code',
-        'The sign-in response has no code',
-        'The issuer redirected back without an authorization code or an error; the response was ignored and the sign-in is still waiting.',
-        "Finish the sign-in in the browser, or start it again; if this repeats, check the issuer's configuration.",
-        state,
-      );
-    }
+    if (code === undefined) return missingCode();
 
     this.end(flow, 'completed').resolve({
       code,
@@ -662,6 +677,16 @@ export class RedirectReceiver {
       if (!oldest.done) this.ended.delete(oldest.value);
     }
     return flow;
+  }
+}
+
+/** Every %-escape in the query is complete and the escapes decode to valid UTF-8. */
+function wellEncoded(search: string): boolean {
+  try {
+    decodeURIComponent(search);
+    return true;
+  } catch {
+    return false;
   }
 }
 

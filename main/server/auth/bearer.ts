@@ -56,6 +56,15 @@ class CapturedResponse {
   }
 }
 
+/** How many Authorization headers arrived (req.headers shows only the first). */
+function authorizationHeaderCount(req: Request): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]?.toLowerCase() === 'authorization') count++;
+  }
+  return count;
+}
+
 function authorizationScheme(req: Request): string {
   return (req.headers.authorization ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
 }
@@ -277,7 +286,16 @@ export function createBearerMiddleware(opts: BearerOptions): RequestHandler {
       opts.events.emit('verification', event);
     };
 
-    if (typeof req.query.access_token !== 'undefined') {
+    if (authorizationHeaderCount(req) > 1) {
+      // Node keeps only the first Authorization header and drops the rest; a proxy in front may
+      // pick another one. RFC 6750 §3.1 invalid_request: never guess which credential counts.
+      decision = {
+        kind: 'challenge',
+        status: 400,
+        error: 'invalid_request',
+        description: 'The request carries more than one Authorization header; send exactly one.',
+      };
+    } else if (typeof req.query.access_token !== 'undefined') {
       // RFC 6750 §2.3 tokens in URLs end up in logs; our metadata says bearer_methods_supported: header.
       decision = {
         kind: 'challenge',

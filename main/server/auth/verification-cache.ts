@@ -36,16 +36,27 @@ export function withVerificationCache(
   const entries = new Map<string, Entry>();
   const inFlight = new Map<string, Promise<VerifiedAuthInfo>>();
 
+  let nextSweep = 0;
+  /** Drops answers whose time is up, at most once per second, so none outlives its token. */
+  const sweep = (at: number) => {
+    if (at < nextSweep) return;
+    nextSweep = at + 1_000;
+    for (const [key, entry] of entries) if (entry.until <= at) entries.delete(key);
+  };
+
   const remember = (key: string, info: VerifiedAuthInfo) => {
-    const until = Math.min(now() + ttl, info.expiresAt ? info.expiresAt * 1000 : Infinity);
-    if (until <= now()) return;
+    const at = now();
+    const until = Math.min(at + ttl, info.expiresAt ? info.expiresAt * 1000 : Infinity);
+    sweep(at);
+    if (until <= at) return;
     entries.delete(key);
     while (entries.size >= maxEntries) {
       const oldest = entries.keys().next();
       if (oldest.done) break;
       entries.delete(oldest.value);
     }
-    entries.set(key, { info, until });
+    // The token itself is not kept: each hit gets the caller's token back (see mark()).
+    entries.set(key, { info: { ...info, token: '' }, until });
   };
 
   const cached = async (token: string): Promise<VerifiedAuthInfo> => {
@@ -67,7 +78,12 @@ export function withVerificationCache(
       inFlight.delete(key);
     }
   };
-  return Object.assign(cached, { size: () => entries.size });
+  return Object.assign(cached, {
+    size: () => {
+      sweep(now());
+      return entries.size;
+    },
+  });
 }
 
 function mark(info: VerifiedAuthInfo, token: string, cached: boolean): VerifiedAuthInfo {

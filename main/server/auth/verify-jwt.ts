@@ -44,11 +44,25 @@ export interface JwtVerifierOptions {
   jwksCooldownMs?: number;
 }
 
+/**
+ * RFC 9068 §2.2.3 / RFC 8693 §4.2: `scope` is one space-delimited string. Some issuers send `scp`
+ * instead (a string, or an array of strings). Any other shape is refused rather than read as "no
+ * scope": a claim we cannot read must never decide what a token may do.
+ */
 export function scopesFromClaims(payload: JWTPayload): string[] {
-  const raw = payload.scope ?? payload.scp;
-  if (typeof raw === 'string') return raw.split(' ').filter(Boolean);
-  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
-  return [];
+  if (payload.scope !== undefined) {
+    if (typeof payload.scope !== 'string') {
+      throw rejected("The token's scope claim is not a space-delimited string (RFC 9068 §2.2.3).");
+    }
+    return payload.scope.split(' ').filter(Boolean);
+  }
+  const scp = payload.scp;
+  if (scp === undefined) return [];
+  if (typeof scp === 'string') return scp.split(' ').filter(Boolean);
+  if (Array.isArray(scp) && scp.every((s): s is string => typeof s === 'string')) {
+    return scp.filter(Boolean);
+  }
+  throw rejected("The token's scp claim is neither a string nor a list of strings.");
 }
 
 function rejected(description: string): TokenRejectedError {
@@ -74,7 +88,11 @@ function mapJoseError(error: unknown, opts: JwtVerifierOptions): Error {
         return rejected(`The token was not issued by ${opts.issuer}.`);
       case 'sub':
       case 'exp':
-        return rejected(`The token lacks the required ${error.claim} claim.`);
+        return rejected(
+          error.reason === 'missing'
+            ? `The token lacks the required ${error.claim} claim.`
+            : `The token's ${error.claim} claim is not valid.`,
+        );
       default:
         return rejected(`The token's ${error.claim} claim is not acceptable.`);
     }
@@ -87,6 +105,14 @@ function mapJoseError(error: unknown, opts: JwtVerifierOptions): Error {
   }
   if (error instanceof errors.JWKSMultipleMatchingKeys) {
     return rejected('The token names no usable key id and the issuer publishes several keys.');
+  }
+  if (
+    error instanceof errors.JOSENotSupported &&
+    /Extension Header Parameter/.test(error.message)
+  ) {
+    return rejected(
+      'The token marks a header extension as critical (crit) that this server does not support.',
+    );
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return rejected(algorithmMessage());
@@ -189,6 +215,14 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     }
     if (typeof payload.sub !== 'string' || !payload.sub) {
       throw rejected('The token lacks the required sub claim.');
+    }
+    // jose checks iat only against a maxTokenAge; a token issued in the future is forged or comes
+    // from an issuer whose clock is wrong, and must not be honoured before its time either.
+    if (
+      typeof payload.iat === 'number' &&
+      payload.iat > Date.now() / 1000 + opts.clockToleranceSec
+    ) {
+      throw rejected('The token is not valid yet (its nbf or iat is in the future).');
     }
     const clientId = payload.client_id ?? payload.azp;
     const info: VerifiedAuthInfo = {

@@ -9,6 +9,7 @@ import {
   rpcError,
   sameOwner,
   type SessionEntry,
+  type SessionOwner,
 } from './sessions';
 
 export interface StreamableHttpOptions {
@@ -16,7 +17,15 @@ export interface StreamableHttpOptions {
   maxBodyBytes: number;
   /** Sessions nobody has used for this long are closed; default 30 min. */
   idleTimeoutMs?: number;
+  /** Most sessions one user (issuer + subject) may hold; the least recently used goes first. Default 100. */
+  maxSessionsPerOwner?: number;
+  /** Most sessions in all; the least recently used goes first. Default 1000. */
+  maxSessions?: number;
 }
+
+/** Sessions held per user and in all unless told otherwise (about 30 KB each). */
+export const DEFAULT_MAX_SESSIONS_PER_OWNER = 100;
+export const DEFAULT_MAX_SESSIONS = 1_000;
 
 export interface StreamableHttpEndpoint {
   router: Router;
@@ -32,14 +41,35 @@ export function createStreamableHttpEndpoint(opts: StreamableHttpOptions): Strea
   const sessions = new Map<string, SessionEntry<StreamableHTTPServerTransport>>();
   const idleTimeoutMs = opts.idleTimeoutMs ?? 30 * 60_000;
 
+  const maxPerOwner = opts.maxSessionsPerOwner ?? DEFAULT_MAX_SESSIONS_PER_OWNER;
+  const maxSessions = opts.maxSessions ?? DEFAULT_MAX_SESSIONS;
+  const closeSession = (id: string, entry: SessionEntry<StreamableHTTPServerTransport>) => {
+    sessions.delete(id);
+    void entry.server.close().catch(() => undefined);
+  };
+  /**
+   * A client that initializes again and again without DELETE (a reconnect loop, a crashed tool
+   * restarted) would otherwise grow the session map for the whole idle timeout. Beyond the limits
+   * the least recently used sessions are closed; their client gets 404 and starts a new one.
+   */
+  const enforceLimits = (owner: SessionOwner) => {
+    const byAge = [...sessions].sort(([, a], [, b]) => a.lastSeen - b.lastSeen);
+    let owned = byAge.filter(([, entry]) => sameOwner(entry.owner, owner)).length;
+    for (const [id, entry] of byAge) {
+      if (owned <= maxPerOwner && sessions.size <= maxSessions) break;
+      const mine = sameOwner(entry.owner, owner);
+      if ((mine && owned > maxPerOwner) || sessions.size > maxSessions) {
+        closeSession(id, entry);
+        if (mine) owned--;
+      }
+    }
+  };
+
   const sweep = setInterval(
     () => {
       const cutoff = Date.now() - idleTimeoutMs;
       for (const [id, entry] of sessions) {
-        if (entry.lastSeen < cutoff) {
-          sessions.delete(id);
-          void entry.server.close().catch(() => undefined);
-        }
+        if (entry.lastSeen < cutoff) closeSession(id, entry);
       }
     },
     Math.min(60_000, idleTimeoutMs),
@@ -54,6 +84,7 @@ export function createStreamableHttpEndpoint(opts: StreamableHttpOptions): Strea
       maxRequestBodySize: opts.maxBodyBytes,
       onsessioninitialized: (sessionId) => {
         sessions.set(sessionId, { transport, server, owner, lastSeen: Date.now() });
+        enforceLimits(owner);
       },
     });
     transport.onclose = () => {

@@ -1,0 +1,43 @@
+/**
+ * The engine's state as the UI, the command line and the export see it: plain data, no imports
+ * that need Node, so the renderer can use these types through the preload contract.
+ */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Finding } from './notes';
+import type { StepInfo } from './steps';
+
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped';
+
+export interface StepState extends StepInfo {
+  status: StepStatus;
+  startedAt?: string;
+  durationMs?: number;
+  /** What the step is about to send, shown before it runs in the guided view. */
+  preview?: string;
+  findings: Finding[];
+  error?: { message: string; fix?: string; code?: string };
+}
+
+export interface FlowResult {
+  tools: Tool[];
+  session?: SessionSummary;
+}
+
+/** What may be shown about the signed-in state: never a token value. */
+export interface SessionSummary {
+  issuer: string;
+  clientId: string;
+  resource?: string;
+  requestedScope: string[];
+  grantedScope?: string[];
+  expiresAt?: number;
+  hasRefreshToken: boolean;
+  hasIdToken: boolean;
+}
+
+export interface SignOutReport {
+  revoked: { token: 'refresh_token' | 'access_token'; status: number | string; note?: string }[];
+  endSessionUrl?: string;
+  /** What the MCP server said to the old access token after sign-out. */
+  oldToken?: { status: number; accepted: boolean; explanation: string };
+}
