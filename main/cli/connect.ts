@@ -11,7 +11,8 @@ import { SessionStore } from '../client/engine/session-store';
 import { RedirectReceiver, startLoopbackListener } from '../client/redirect';
 import { validateProfileInput } from '../profiles/schema';
 import { MemorySecretStore } from '../profiles/secret-store';
-import { TraceRecorder } from '../trace';
+import { logTrace, TraceRecorder } from '../trace';
+import { createLogger, parseLogLevel, type LogLevel } from '../shared/logger';
 import { openInBrowser } from './open-browser';
 import { UsageError } from './usage-error';
 
@@ -44,6 +45,8 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
   --timeout <seconds>    how long to wait for the sign-in (default 300)
   --sign-out             after the call, revoke the tokens and show what the server says then
   --trace <file>         write the redacted trace of every exchange to a JSON file
+  --log-level <l>        error | warn | info | debug (env LOG_LEVEL; default warn); debug prints
+                         every HTTP exchange, redacted
 `;
 
 function clientInfoFromEnv(
@@ -110,6 +113,7 @@ export async function runConnect(args: string[]): Promise<number> {
         timeout: { type: 'string' },
         'sign-out': { type: 'boolean' },
         trace: { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -178,7 +182,14 @@ export async function runConnect(args: string[]): Promise<number> {
   const timeoutSec = values.timeout ? Number(values.timeout) : 300;
   if (!(timeoutSec > 0)) throw new UsageError('--timeout must be a number of seconds.');
 
+  let level: LogLevel;
+  try {
+    level = parseLogLevel(values['log-level'] ?? process.env.LOG_LEVEL, 'warn');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const recorder = new TraceRecorder();
+  logTrace(recorder, createLogger({ level, scrub: (text) => recorder.secrets.replaceKnown(text) }));
   const receiver = new RedirectReceiver();
   const listener = await startLoopbackListener({ receiver, port: redirectPort });
   const auto = !!values.auto;

@@ -10,6 +10,7 @@ export type { RegisterListener, SecretRegistryOptions } from './secret-registry'
 export { createTracedFetch, describeError } from './traced-fetch';
 export type { FetchFunction, TracedFetchOptions } from './traced-fetch';
 export { createHttpTap } from './http-tap';
+export { logTrace } from './log-trace';
 export type { HttpTap, HttpTapOptions } from './http-tap';
 export { DEFAULT_MAX_BODY_BYTES } from './body-capture';
 export {
