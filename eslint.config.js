@@ -53,7 +53,7 @@ export default tseslint.config(
   },
   {
     // Command-line hosts, scripts and benchmarks print to the terminal on purpose.
-    files: ['main/cli.ts', 'main/cli/**', 'scripts/**', 'test/bench/**', '.ci/**'],
+    files: ['main/cli.ts', 'main/cli/**', 'main/web.ts', 'scripts/**', 'test/bench/**', '.ci/**'],
     rules: { 'no-console': 'off' },
   },
 );

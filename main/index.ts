@@ -1,32 +1,118 @@
-// Electron entry: wiring only. Everything it wires is plain Node code tested without Electron.
-import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain } from 'electron';
-import { IPC_CHANNELS, type SandboxInfo } from '../preload/api';
-import { lockNavigation, mainWindowOptions, preloadPath } from './electron/window';
-import { sandboxInfo, startSandboxStack, type SandboxStack } from './stack';
+// Electron entry: wiring only. Everything it wires lives in main/electron/ and is unit-tested
+// under plain Node with fakes of the Electron objects (test/unit/electron-*.test.ts).
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { createAppApi, type AppApi } from './api';
+import { RedirectReceiver, startLoopbackListener, type LoopbackListener } from './client/redirect';
+import {
+  claimSingleInstance,
+  registerDeepLinks,
+  registerProtocolClient,
+} from './electron/deep-links';
+import { createIpcRouter, createSenderCheck, forwardEvents } from './electron/ipc';
+import { installShutdown } from './electron/lifecycle';
+import { consoleLog } from './electron/log';
+import { createOpenExternalGate } from './electron/open-external';
+import { isAppUrl, rendererLocation } from './electron/renderer-location';
+import { desktopRedirects, startSandboxWithFallback } from './electron/sandbox';
+import { secureSession } from './electron/session';
+import { openDesktopProfileStore, openDesktopSecretStore } from './electron/storage';
+import { createMainWindow, guardAllWebContents, preloadPath } from './electron/window';
+import { APP_SCHEME } from './shared/app-identity';
+import type { SandboxStack } from './stack';
+import { TraceRecorder } from './trace';
 
+const log = consoleLog;
+// Tests and portable setups move the data folder (sandbox keys, profiles, secrets).
+if (process.env.MCP_AUTH_DESKTOP_DATA) app.setPath('userData', process.env.MCP_AUTH_DESKTOP_DATA);
+
+const recorder = new TraceRecorder();
+const note = (level: 'info' | 'warning', message: string) => {
+  if (level === 'warning') log.warn(message);
+  recorder.record({ type: 'note', level, party: 'client', message });
+};
+const receiver = new RedirectReceiver({
+  onDelivery: (result) => {
+    if (result.status === 'rejected') note('warning', `${result.title}: ${result.message}`);
+  },
+});
+const renderer = rendererLocation({
+  env: process.env,
+  isPackaged: app.isPackaged,
+  outMainDir: import.meta.dirname,
+  log,
+});
+const isOurPage = (url: string) => isAppUrl(renderer, url);
+const gate = createOpenExternalGate((url) => shell.openExternal(url), { log });
+
+let window: BrowserWindow | undefined;
+let api: AppApi | undefined;
 let stack: SandboxStack | undefined;
+let loopback: LoopbackListener | undefined;
 
-async function createWindow(): Promise<void> {
-  const window = new BrowserWindow(mainWindowOptions(preloadPath(import.meta.dirname)));
-  lockNavigation(window);
-  window.once('ready-to-show', () => window.show());
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+async function start(): Promise<void> {
+  secureSession(session.defaultSession, { isAppUrl: isOurPage, log });
+  const userData = app.getPath('userData');
+  const onProblem = (message: string) => note('warning', message);
+  const secrets = await openDesktopSecretStore({
+    safeStorage,
+    platform: process.platform,
+    userData,
+    onProblem,
+  });
+  if (secrets.warning) note('warning', secrets.warning);
+  const sandbox = await startSandboxWithFallback({ dataDir: userData });
+  stack = sandbox.stack;
+  for (const message of sandbox.notes) note('warning', message);
+  loopback = await startLoopbackListener({ receiver });
+
+  api = await createAppApi({
+    host: 'desktop',
+    version: app.getVersion(),
+    stack,
+    profiles: openDesktopProfileStore({ userData, onProblem }),
+    secrets: secrets.store,
+    recorder,
+    receiver,
+    redirects: desktopRedirects(loopback.redirectUri),
+    openExternal: (url, purpose) => gate.open(url, purpose),
+  });
+  createIpcRouter({ ipcMain, api, isTrustedSender: createSenderCheck(isOurPage), log });
+  forwardEvents(api, () => window?.webContents);
+
+  window = await createMainWindow({
+    BrowserWindow,
+    preload: preloadPath(import.meta.dirname),
+    devTools: !app.isPackaged,
+    renderer,
+  });
+  window.on('closed', () => {
+    window = undefined;
+  });
 }
 
-app.whenReady().then(async () => {
-  stack = await startSandboxStack({ dataDir: app.getPath('userData') });
-  const info = sandboxInfo(stack);
-  ipcMain.handle(IPC_CHANNELS.getSandboxInfo, (): SandboxInfo => info);
-  await createWindow();
-});
-
-app.on('window-all-closed', () => app.quit());
-app.on('will-quit', (event) => {
-  if (!stack) return;
-  event.preventDefault();
-  const closing = stack;
-  stack = undefined;
-  void closing.close().finally(() => app.quit());
-});
+if (claimSingleInstance(app)) {
+  registerProtocolClient({ app, scheme: APP_SCHEME, process, log });
+  guardAllWebContents(app, { isAppUrl: isOurPage, gate, log });
+  // Before ready: macOS sends the link that launched the app early.
+  registerDeepLinks({ app, receiver, getWindow: () => window, log, initialArgv: process.argv });
+  const shutdown = installShutdown({
+    app,
+    log,
+    steps: () => [
+      { name: 'API', run: () => api?.close() },
+      { name: 'sign-in receiver', run: () => receiver.cancelAll('The app is closing.') },
+      { name: 'loopback listener', run: () => loopback?.close() },
+      { name: 'sandbox issuer and MCP server', run: () => stack?.close() },
+    ],
+  });
+  app.on('window-all-closed', () => app.quit());
+  app
+    .whenReady()
+    .then(start)
+    .catch(async (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      await shutdown();
+      dialog.showErrorBox('MCP Auth Desktop cannot start', message);
+      app.exit(1);
+    });
+}

@@ -1,8 +1,28 @@
 /**
- * The one contract between the renderer and the main process (types only). The Electron preload
- * implements it over IPC; other hosts may implement it over HTTP. Main and renderer both import
- * these types, so a change here is a compile error on both sides.
+ * The one contract between the renderer and the main process. Main implements it (main/api.ts);
+ * the Electron preload exposes it over IPC, the web host over HTTP; the renderer sees only this
+ * file. Every type here comes from a dependency-free module of main, so both sides compile
+ * against the same source of truth.
  */
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Finding } from '../main/client/engine/notes';
+import type { SessionSummary, SignOutReport, StepState } from '../main/client/engine/types';
+import type { Profile } from '../main/profiles/schema';
+import type { VerificationEvent } from '../main/server/verification-event';
+import type { RecordedEvent, RedactedToken } from '../main/trace/events';
+
+export type {
+  CallToolResult,
+  Finding,
+  Profile,
+  RecordedEvent,
+  RedactedToken,
+  SessionSummary,
+  SignOutReport,
+  StepState,
+  Tool,
+  VerificationEvent,
+};
 
 export interface SandboxInfo {
   issuer: string;
@@ -13,18 +33,153 @@ export interface SandboxInfo {
   clients: { appType: string; clientId: string; firstParty: boolean }[];
 }
 
-export interface DesktopApi {
-  /** The running sandbox issuer and bundled server, for the first screen. */
-  getSandboxInfo(): Promise<SandboxInfo>;
+export interface RedirectInfo {
+  mode: 'loopback' | 'custom-scheme';
+  /** The exact URI the app sends; what to register in Logto. */
+  redirectUri: string;
+  /** What to paste into Logto's Redirect URIs, and a note on how Logto matches it. */
+  register: string;
+  note: string;
 }
 
-/** IPC channel names, one per request of DesktopApi. */
-export const IPC_CHANNELS = {
-  getSandboxInfo: 'sandbox:get-info',
-} as const satisfies Record<keyof DesktopApi, string>;
+export interface AppInfo {
+  version: string;
+  host: 'desktop' | 'web';
+  sandbox: SandboxInfo;
+  /** One entry per redirect mode this host can receive. */
+  redirects: RedirectInfo[];
+  /** Where secrets are kept and how well: shown as a warning when there is no OS keyring. */
+  secretProtection: 'os-keyring' | 'file-permissions' | 'memory';
+}
+
+export interface ProfileView {
+  profile: Profile;
+  /** Tokens are stored for this profile. */
+  signedIn: boolean;
+}
+
+export type ValidationResult =
+  { ok: true; profile: Profile } | { ok: false; issues: { path: string; message: string }[] };
+
+/** A flow as the UI shows it: the steps with their state, never a secret. */
+export interface FlowView {
+  flowId: string;
+  profileId: string;
+  mode: 'quick' | 'guided';
+  status: 'running' | 'paused' | 'signed-in' | 'failed' | 'cancelled';
+  steps: StepState[];
+  /** The sign-in URL once built, so the UI can offer to open it again. */
+  authorizationUrl?: string;
+  tools?: Tool[];
+  error?: { message: string; fix?: string; code?: string };
+}
+
+/** What the signed-in screen shows: identity and decoded tokens, never a raw token. */
+export interface SessionView extends SessionSummary {
+  user: { sub?: string; name?: string; username?: string; email?: string; picture?: string };
+  accessToken: RedactedToken;
+  idToken?: RedactedToken;
+  refreshToken?: { fingerprint: string };
+}
+
+export interface ConfigSnippet {
+  client: string;
+  description: string;
+  language: 'json' | 'shell';
+  text: string;
+}
+
+export interface ServerStatus {
+  running: boolean;
+  url: string;
+  sseUrl: string;
+  resource: string;
+  issuer: string;
+  verification: 'auto' | 'jwt' | 'userinfo';
+  requiredScopes: string[];
+  /** Most recent first. */
+  recentDecisions: VerificationEvent[];
+  snippets: ConfigSnippet[];
+}
+
+export type AppEvent =
+  | { type: 'flow'; flow: FlowView }
+  | { type: 'trace'; event: RecordedEvent }
+  | { type: 'server-decision'; decision: VerificationEvent }
+  /** The web host cannot open a browser tab itself: the page opens it (desktop opens it in main). */
+  | { type: 'open-url'; url: string; purpose: 'sign-in' | 'sign-out' }
+  | { type: 'profiles-changed' };
+
+export interface DesktopApi {
+  getAppInfo(): Promise<AppInfo>;
+
+  listProfiles(): Promise<ProfileView[]>;
+  /** Inline validation: the same zod schema as save, nothing stored. */
+  validateProfile(input: unknown): Promise<ValidationResult>;
+  /** A client secret, when given, goes to the secret store and never comes back. */
+  saveProfile(input: unknown, clientSecret?: string): Promise<ValidationResult>;
+  deleteProfile(profileId: string): Promise<void>;
+  /** The issuer's scopes_supported, for the scope chips. */
+  discoverScopes(issuer: string): Promise<string[]>;
+
+  connect(profileId: string, mode: 'quick' | 'guided'): Promise<FlowView>;
+  /** Guided mode: run the step the flow is paused before. */
+  continueFlow(flowId: string): Promise<void>;
+  cancelFlow(flowId: string): Promise<void>;
+
+  getSession(profileId: string): Promise<SessionView | null>;
+  listTools(profileId: string): Promise<Tool[]>;
+  callTool(profileId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  refresh(profileId: string): Promise<SessionView>;
+  signOut(profileId: string): Promise<SignOutReport>;
+
+  getTrace(): Promise<RecordedEvent[]>;
+  exportTrace(): Promise<string>;
+  clearTrace(): Promise<void>;
+
+  getServerStatus(): Promise<ServerStatus>;
+
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+export type ApiMethod = Exclude<keyof DesktopApi, 'onEvent'>;
+
+/** Every request of the API, for the hosts that route them generically (IPC, HTTP). */
+export const API_METHODS = [
+  'getAppInfo',
+  'listProfiles',
+  'validateProfile',
+  'saveProfile',
+  'deleteProfile',
+  'discoverScopes',
+  'connect',
+  'continueFlow',
+  'cancelFlow',
+  'getSession',
+  'listTools',
+  'callTool',
+  'refresh',
+  'signOut',
+  'getTrace',
+  'exportTrace',
+  'clearTrace',
+  'getServerStatus',
+] as const satisfies readonly ApiMethod[];
+
+/** Errors cross the boundary as data, so the fix survives serialisation. */
+export interface ApiErrorBody {
+  message: string;
+  fix?: string;
+  code?: string;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+export const IPC_EVENT_CHANNEL = 'api:event';
+export const ipcChannelOf = (method: ApiMethod): string => `api:${method}`;
 
 declare global {
   interface Window {
-    mcpAuthDesktop: DesktopApi;
+    mcpAuthDesktop?: DesktopApi;
   }
 }

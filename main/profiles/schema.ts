@@ -3,7 +3,6 @@
  * that enters from the UI, the command line or a file is checked here, with messages that name
  * the field and say what to type instead: the UI shows them inline next to what the user typed.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 /** The bundled MCP server's endpoint, as the sandbox starts it by default. */
@@ -384,7 +383,7 @@ export function parseProfile(input: unknown): Profile {
 }
 
 export function newProfileId(): string {
-  return `p-${randomUUID()}`;
+  return `p-${globalThis.crypto.randomUUID()}`;
 }
 
 // ---------------------------------------------------------------------------------------------

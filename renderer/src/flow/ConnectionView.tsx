@@ -1,0 +1,92 @@
+import type { ProfileView } from '../../../preload/api';
+import { useFlows } from '../state/flow-store';
+import { useIsDraft, useProfiles } from '../state/profile-store';
+import { useSession, useSessions } from '../state/session-store';
+import { SessionPanel } from '../session/SessionPanel';
+import { SignOutReportView } from '../session/SignOutReportView';
+import { ErrorWithFix } from '../ui/Callout';
+import { FlowActions } from './FlowActions';
+import { FlowStatusBanner } from './FlowStatusBanner';
+import { GuidedControls } from './GuidedControls';
+import { ProfileSummary } from './ProfileSummary';
+import { StepList } from './StepList';
+
+/** The Connection tab: connect or step through, follow the steps, and the signed-in session. */
+export function ConnectionView({ view }: { view: ProfileView }) {
+  const { profile } = view;
+  const { info } = useProfiles();
+  const isDraft = useIsDraft(profile.id);
+  const { latestFlow, lastOpened } = useFlows();
+  const flow = latestFlow(profile.id);
+  const sessions = useSessions();
+  const { session, whoami, signOutReport, loadError } = useSession(
+    isDraft ? undefined : profile.id,
+  );
+  const demoUsers = profile.kind === 'sandbox' ? info.sandbox.users : undefined;
+  const flowActive = flow?.status === 'running' || flow?.status === 'paused';
+
+  return (
+    <div className="connection">
+      <section className="card" aria-labelledby="profile-summary-heading">
+        <h3 id="profile-summary-heading" className="visually-hidden">
+          Profile
+        </h3>
+        <ProfileSummary profile={profile} />
+        <FlowActions
+          profileId={profile.id}
+          flow={flow}
+          disabled={isDraft ? 'Create the profile first (Profile settings tab).' : undefined}
+        />
+      </section>
+
+      {flow && !(flow.status === 'signed-in' && session === null) && (
+        <FlowStatusBanner flow={flow} demoUsers={demoUsers} />
+      )}
+      {flow && <GuidedControls flow={flow} />}
+
+      {loadError && (
+        <ErrorWithFix error={{ message: loadError }} title="Could not read the session" />
+      )}
+      {signOutReport && (
+        <SignOutReportView
+          report={signOutReport}
+          endSessionUrl={lastOpened?.purpose === 'sign-out' ? lastOpened.url : undefined}
+          onDismiss={() => sessions.dismissSignOut(profile.id)}
+        />
+      )}
+      {session && !flowActive && (
+        <SessionPanel profileId={profile.id} session={session} whoami={whoami} />
+      )}
+
+      {flow ? (
+        <StepList flow={flow} />
+      ) : (
+        !session && (
+          <section className="card empty" aria-labelledby="empty-heading">
+            <h3 id="empty-heading">Not signed in</h3>
+            <p>
+              <strong>Connect</strong> runs the whole sign-in: it asks the MCP server, discovers the
+              issuer, opens the sign-in page in your browser, exchanges the code for tokens and
+              calls <code>whoami</code>.
+            </p>
+            <p>
+              <strong>Step through</strong> does the same one step at a time, showing what each step
+              will send before it runs.
+            </p>
+            {demoUsers && (
+              <p className="muted">
+                Sandbox demo users:{' '}
+                {demoUsers.map((user, index) => (
+                  <span key={user.username}>
+                    {index > 0 && ', '}
+                    <code>{user.username}</code> / <code>{user.password}</code> ({user.name})
+                  </span>
+                ))}
+              </p>
+            )}
+          </section>
+        )
+      )}
+    </div>
+  );
+}
