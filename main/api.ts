@@ -53,6 +53,8 @@ export interface AppApiDeps {
   /** Opens a sign-in or end-session page: the system browser (desktop) or a new tab (web). */
   openExternal(url: string, purpose: 'sign-in' | 'sign-out'): Promise<void> | void;
   signInTimeoutMs?: number;
+  /** Problems the host met and repaired at start (shown in the app); the host may add more. */
+  notices?: string[];
   /** The fetch the flows use underneath their trace (a proxy, or a test's wiretap). */
   fetch?: FetchLike;
 }
@@ -157,6 +159,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         sandbox: info,
         redirects: deps.redirects,
         secretProtection: deps.secrets.protection,
+        notices: [...(deps.notices ?? [])],
       };
     },
 

@@ -52,17 +52,21 @@ let loopback: LoopbackListener | undefined;
 async function start(): Promise<void> {
   secureSession(session.defaultSession, { isAppUrl: isOurPage, log });
   const userData = app.getPath('userData');
-  const onProblem = (message: string) => note('warning', message);
+  const notices: string[] = [];
+  const onProblem = (message: string) => {
+    note('warning', message);
+    notices.push(message);
+  };
   const secrets = await openDesktopSecretStore({
     safeStorage,
     platform: process.platform,
     userData,
     onProblem,
   });
-  if (secrets.warning) note('warning', secrets.warning);
+  if (secrets.warning) onProblem(secrets.warning);
   const sandbox = await startSandboxWithFallback({ dataDir: userData });
   stack = sandbox.stack;
-  for (const message of sandbox.notes) note('warning', message);
+  for (const message of sandbox.notes) onProblem(message);
   loopback = await startLoopbackListener({ receiver });
 
   api = await createAppApi({
@@ -71,6 +75,7 @@ async function start(): Promise<void> {
     stack,
     profiles: openDesktopProfileStore({ userData, onProblem }),
     secrets: secrets.store,
+    notices,
     recorder,
     receiver,
     redirects: desktopRedirects(loopback.redirectUri),

@@ -33,7 +33,10 @@ const { values } = parseArgs({
   },
 });
 
-async function startStack(dataDir: string): Promise<SandboxStack> {
+async function startStack(
+  dataDir: string,
+  notice: (message: string) => void,
+): Promise<SandboxStack> {
   const ports = {
     ...(values['server-port'] !== undefined && { serverPort: Number(values['server-port']) }),
     ...(values['issuer-port'] !== undefined && { issuerPort: Number(values['issuer-port']) }),
@@ -43,15 +46,19 @@ async function startStack(dataDir: string): Promise<SandboxStack> {
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;
     // The usual ports are taken (another copy, or npm run serve): any free ports will do here.
-    console.warn(`${error.message} Using free ports instead.`);
+    notice(`${error.message} Using free ports instead.`);
     return startSandboxStack({ dataDir, serverPort: 0, issuerPort: 0 });
   }
 }
 
 async function main(): Promise<void> {
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const problems = (message: string) => console.warn(message);
-  const stack = await startStack(dataDir);
+  const notices: string[] = [];
+  const problems = (message: string) => {
+    console.warn(message);
+    notices.push(message);
+  };
+  const stack = await startStack(dataDir, problems);
   const recorder = new TraceRecorder();
   logTrace(
     recorder,
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
     secrets: await FileSecretStore.open(join(dataDir, 'secrets'), { onProblem: problems }),
     recorder,
     receiver,
+    notices,
     redirects: [
       {
         mode: 'loopback',

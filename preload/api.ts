@@ -50,6 +50,11 @@ export interface AppInfo {
   redirects: RedirectInfo[];
   /** Where secrets are kept and how well: shown as a warning when there is no OS keyring. */
   secretProtection: 'os-keyring' | 'file-permissions' | 'memory';
+  /**
+   * What went wrong at start and was repaired, for the user to read: a damaged profile or secret
+   * file moved aside, a busy port replaced, no keyring.
+   */
+  notices: string[];
 }
 
 export interface ProfileView {

@@ -9,6 +9,7 @@ import { ToolsView } from '../tools/ToolsView';
 import { TraceView } from '../trace/TraceView';
 import { TabPanel, Tabs } from '../ui/Tabs';
 import { ConnectionBanner } from './ConnectionBanner';
+import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
 
@@ -67,6 +68,7 @@ export function Shell() {
       </aside>
       <main className="main" id="main" tabIndex={-1}>
         <ConnectionBanner />
+        <NoticesBanner info={info} />
         <SecretBanner info={info} />
         {loadError && <p className="field__error">Could not reload the profiles: {loadError}</p>}
         {selected ? (
