@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowSettings } from '../../main/client/engine/flow';
 import { startEngineHost } from '../support/engine-host';
+import { createWiretap } from '../support/wiretap';
 import { startTestSandbox } from '../support/sandbox';
 
 describe('the exported trace', () => {
@@ -18,36 +19,8 @@ describe('the exported trace', () => {
 
   it('holds no token, code, PKCE verifier or client secret that crossed the wire', async () => {
     const host = await startEngineHost();
-    const secrets = new Set<string>();
-    const keep = (value: unknown) => {
-      if (typeof value === 'string' && value.length >= 8) secrets.add(value);
-    };
     // The wiretap: the raw traffic, before the trace's redaction sees it.
-    const wiretap = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-      const body = init?.body;
-      if (body instanceof URLSearchParams || typeof body === 'string') {
-        const form = new URLSearchParams(body instanceof URLSearchParams ? body : body);
-        for (const key of ['code', 'code_verifier', 'refresh_token', 'token', 'client_secret']) {
-          keep(form.get(key));
-        }
-      }
-      const auth = new Headers(init?.headers).get('authorization');
-      if (auth?.startsWith('Basic ')) {
-        keep(
-          decodeURIComponent(Buffer.from(auth.slice(6), 'base64').toString().split(':')[1] ?? ''),
-        );
-      }
-      if (auth?.startsWith('Bearer ')) keep(auth.slice(7));
-      const response = await fetch(url, init);
-      if (/json/.test(response.headers.get('content-type') ?? '')) {
-        const json = (await response
-          .clone()
-          .json()
-          .catch(() => ({}))) as Record<string, unknown>;
-        for (const key of ['access_token', 'refresh_token', 'id_token']) keep(json[key]);
-      }
-      return response;
-    };
+    const { secrets, fetch: wiretap } = createWiretap();
     try {
       host.setPerson({ username: 'alice', password: 'alice-sandbox', consent: 'allow' });
       const clientSecret = sandbox.issuer.clients.find(

@@ -19,6 +19,7 @@ import { logTrace, TraceRecorder } from '../../main/trace';
 import { HttpBrowser } from '../support/http-browser';
 import { startTestSandbox } from '../support/sandbox';
 import { signIn } from '../support/sign-in';
+import { createWiretap } from '../support/wiretap';
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -38,33 +39,7 @@ describe('secret hygiene', () => {
   });
 
   it('no token, code, verifier or client secret in logs, the export, or the files on disk', async () => {
-    const secrets = new Set<string>();
-    const keep = (value: unknown) => {
-      if (typeof value === 'string' && value.length >= 8) secrets.add(value);
-    };
-    const wiretap = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-      if (init?.body instanceof URLSearchParams) {
-        for (const key of ['code', 'code_verifier', 'refresh_token', 'token', 'client_secret']) {
-          keep(init.body.get(key));
-        }
-      }
-      const auth = new Headers(init?.headers).get('authorization') ?? '';
-      if (auth.startsWith('Bearer ')) keep(auth.slice(7));
-      if (auth.startsWith('Basic ')) {
-        keep(
-          decodeURIComponent(Buffer.from(auth.slice(6), 'base64').toString().split(':')[1] ?? ''),
-        );
-      }
-      const response = await fetch(url, init);
-      if (/json/.test(response.headers.get('content-type') ?? '')) {
-        const json = (await response
-          .clone()
-          .json()
-          .catch(() => ({}))) as Record<string, unknown>;
-        for (const key of ['access_token', 'refresh_token', 'id_token']) keep(json[key]);
-      }
-      return response;
-    };
+    const { secrets, keep, fetch: wiretap } = createWiretap();
 
     const lines: string[] = [];
     const recorder = new TraceRecorder();
