@@ -391,6 +391,26 @@ describe('Dynamic Client Registration', () => {
 });
 
 describe('the seed tutorial’s server (mcp-auth legacy mode)', () => {
+  it('with no scope from anywhere, warns before the sign-in that the issuer will deny it', async () => {
+    const sandbox = await startTestSandbox();
+    const legacy = await startTutorialReferenceServer(sandbox.issuer.issuer);
+    const host = await startEngineHost();
+    try {
+      host.setPerson(ALICE);
+      const flow = host.flow(settingsFor(sandbox, { serverUrl: legacy.url, scopes: [] }));
+      await expect(flow.run()).rejects.toBeInstanceOf(FlowStepError);
+      const request = flow.steps.find((s) => s.id === 'authorization-request')!;
+      expect(request.findings.find((f) => f.level === 'warning')?.message).toMatch(
+        /No scope.*access_denied.*openid profile email/,
+      );
+      expect(failed(flow.steps)).toMatchObject({ id: 'sign-in' });
+      expect(failed(flow.steps)?.error?.message).toMatch(/denied/);
+    } finally {
+      await host.close();
+      await legacy.close();
+      await sandbox.close();
+    }
+  });
   it('connects, and the trace says why strict clients refuse it and how to fix the server', async () => {
     const sandbox = await startTestSandbox();
     const legacy = await startTutorialReferenceServer(sandbox.issuer.issuer);

@@ -447,9 +447,9 @@ export class Flow {
         s.findings.push({ level: 'info', message: `Authorization URL: ${built.url.href}` });
         if (!scope.length) {
           s.findings.push({
-            level: 'info',
+            level: 'warning',
             message:
-              'No scope: neither the server nor the profile names one, so none is sent (MCP scope selection). Logto’s userinfo needs at least openid profile.',
+              'No scope: neither the server nor the profile names one, so none is sent (MCP scope selection). Issuers built on node oidc-provider, like Logto and this sandbox, answer access_denied to a sign-in that grants no scope at all; add openid profile email to the profile (Logto’s userinfo needs them too).',
             specRef: 'MCP Authorization §Scope Selection Strategy',
           });
         }
