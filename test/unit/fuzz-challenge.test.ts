@@ -13,39 +13,31 @@ import {
 } from '../../main/server/auth/challenge';
 import { looksLikeJwt } from '../../main/server/auth/verify-token';
 import { bearerChallenge } from '../integration/server-helpers';
+import { seededRandom } from '../support/seeded-random';
+
+const ALPHABET = [
+  ...'aZ09 .,;:=/-_~+',
+  '"',
+  '\\',
+  '\\"',
+  '", error="none',
+  '\r\n',
+  '\r\nSet-Cookie: x=1',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u2028',
+  'é',
+  '€',
+  '🔑',
+  '\ud800',
+];
 
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const alphabet = [
-    ...'aZ09 .,;:=/-_~+',
-    '"',
-    '\\',
-    '\\"',
-    '", error="none',
-    '\r\n',
-    '\r\nSet-Cookie: x=1',
-    '\n',
-    '\t',
-    '\u0000',
-    '\u007f',
-    '\u0085',
-    '\u2028',
-    'é',
-    '€',
-    '🔑',
-    '\ud800',
-  ];
-  const text = (max: number) => Array.from({ length: int(max + 1) }, () => pick(alphabet)).join('');
-  return { next, int, pick, text };
+  const r = seededRandom(seed);
+  return { ...r, text: (max: number) => r.text(ALPHABET, max) };
 }
 
 const ERRORS: BearerErrorCode[] = ['invalid_request', 'invalid_token', 'insufficient_scope'];

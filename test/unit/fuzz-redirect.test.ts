@@ -8,50 +8,39 @@ import { describe, expect, it } from 'vitest';
 import { parseDeepLink } from '../../main/client/redirect/deep-link';
 import { MAX_CALLBACK_URL_LENGTH, RedirectReceiver } from '../../main/client/redirect/receiver';
 import { APP_REDIRECT_URI } from '../../main/shared/app-identity';
+import { seededRandom } from '../support/seeded-random';
 
-/** mulberry32: small, fast, and the same sequence on every run. */
+const ALPHABET = [
+  'a',
+  'Z',
+  '0',
+  ' ',
+  '"',
+  "'",
+  '\\',
+  '<',
+  '>',
+  '&',
+  '=',
+  '%',
+  '#',
+  '?',
+  '+',
+  '\u0000',
+  '\u0007',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  'é',
+  '€',
+  '🔑',
+  '\u200b',
+];
+
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  const text = (max: number) => {
-    const alphabet = [
-      'a',
-      'Z',
-      '0',
-      ' ',
-      '"',
-      "'",
-      '\\',
-      '<',
-      '>',
-      '&',
-      '=',
-      '%',
-      '#',
-      '?',
-      '+',
-      '\u0000',
-      '\u0007',
-      '\n',
-      '\r',
-      '\u001b',
-      '\u007f',
-      'é',
-      '€',
-      '🔑',
-      '\u200b',
-    ];
-    return Array.from({ length: int(max + 1) }, () => pick(alphabet)).join('');
-  };
-  return { next, int, pick, text };
+  const r = seededRandom(seed);
+  return { ...r, text: (max: number) => r.text(ALPHABET, max) };
 }
 
 const LOOPBACK = 'http://127.0.0.1:53682/callback';
