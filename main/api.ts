@@ -237,8 +237,6 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       const redirect =
         deps.redirects.find((r) => r.mode === profile.redirectMode) ?? deps.redirects[0];
       if (!redirect) throw new ApiError('This host cannot receive a sign-in redirect.');
-      // eslint-disable-next-line prefer-const -- assigned after the flow that refers to it
-      let active: ActiveFlow;
       const flow = new Flow(settingsFromProfile(profile, secret), {
         recorder: deps.recorder,
         receiver: deps.receiver,
@@ -252,7 +250,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
           await deps.openExternal(url.href, 'sign-in');
         },
       });
-      active = {
+      // The flow's callbacks run only once it has started, after `active` exists.
+      const active: ActiveFlow = {
         flow,
         view: {
           flowId: flow.id,
