@@ -387,7 +387,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         recentDecisions: [...decisions],
         snippets: clientSnippets({
           mcpUrl: server.url,
-          scopes: ['openid', 'profile', 'email', 'read:whoami'],
+          scopes: ['openid', 'profile', 'email', 'whoami:read'],
         }),
       };
     },

@@ -11,7 +11,7 @@ Starts the sandbox issuer and the bundled MCP server on loopback, headless.
   --port <n>              MCP server port (default 3001, env PORT)
   --issuer-port <n>       sandbox issuer port (default 3100, env ISSUER_PORT)
   --verification <mode>   auto | jwt | userinfo (default auto)
-  --require-scope <s>     a scope every call must carry (repeatable), e.g. read:whoami
+  --require-scope <s>     a scope every call must carry (repeatable), e.g. whoami:read
   --dcr                   let clients register themselves (Logto has no DCR; off by default)
   --data-dir <path>       where the sandbox keeps its keys (env MCP_AUTH_DESKTOP_DATA)
   --quiet                 do not print each verification decision

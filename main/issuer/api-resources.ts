@@ -11,7 +11,7 @@ export function sandboxApiResource(indicator: string): ApiResource {
   return {
     indicator,
     name: 'MCP Auth Desktop server',
-    scopes: [{ name: 'read:whoami', description: 'Read your identity through the whoami tool' }],
+    scopes: [{ name: 'whoami:read', description: 'Read your identity through the whoami tool' }],
     // Logto's default access token lifetime for an API resource.
     accessTokenTtlSec: 3600,
   };

@@ -39,7 +39,7 @@ function demoAccountHints(): DemoAccountHint[] {
     note: user.roles
       .map((role) => {
         const grantsApi = SANDBOX_ROLES.find((r) => r.name === role)?.grantsAllApiPermissions;
-        return `${role}${grantsApi ? ' (has read:whoami)' : ' (no API permission)'}`;
+        return `${role}${grantsApi ? ' (has whoami:read)' : ' (no API permission)'}`;
       })
       .join(', '),
   }));

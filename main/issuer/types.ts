@@ -41,7 +41,7 @@ export interface IssuerOptions {
   port?: number;
   /** Keys and the generated client secret are persisted under `${dataDir}/issuer/`. */
   dataDir: string;
-  /** Default: one resource, DEFAULT_RESOURCE, scope 'read:whoami', TTL 3600 s. */
+  /** Default: one resource, DEFAULT_RESOURCE, scope 'whoami:read', TTL 3600 s. */
   apiResources?: ApiResource[];
   /** Default false (Logto has no DCR). When true, /oidc/reg accepts open registration. */
   dynamicClientRegistration?: boolean;

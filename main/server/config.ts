@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** The port the bundled MCP server uses unless told otherwise (Logto's MCP guides use 3001 too). */
 export const DEFAULT_SERVER_PORT = 3001;
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
-export const DEFAULT_SCOPES_SUPPORTED = ['openid', 'profile', 'email', 'read:whoami'];
+export const DEFAULT_SCOPES_SUPPORTED = ['openid', 'profile', 'email', 'whoami:read'];
 export const DEFAULT_ISSUER_TIMEOUT_MS = 5_000;
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
 

@@ -69,9 +69,9 @@ test('the profile form explains mistakes as you type and loses nothing on a fail
 
   // Typing + Enter adds a scope; × removes one.
   const scopeInput = page.getByPlaceholder(/Add a scope/);
-  await scopeInput.fill('read:whoami');
+  await scopeInput.fill('whoami:read');
   await scopeInput.press('Enter');
-  await expect(page.getByRole('list', { name: 'Requested scopes' })).toContainText('read:whoami');
+  await expect(page.getByRole('list', { name: 'Requested scopes' })).toContainText('whoami:read');
   await page.getByRole('button', { name: 'Remove scope email' }).click();
   await expect(page.getByRole('list', { name: 'Requested scopes' })).not.toContainText('email');
 

@@ -289,7 +289,7 @@ describe('step-up and sign-out', () => {
     // The server advertises no API scope but requires one: the first token lacks it.
     const sandbox = await startTestSandbox({
       scopesSupported: ['openid', 'profile'],
-      requiredScopes: ['read:whoami'],
+      requiredScopes: ['whoami:read'],
     });
     try {
       host = await startEngineHost();
@@ -298,16 +298,16 @@ describe('step-up and sign-out', () => {
       await flow.run();
       const result = await flow.callTool();
       await flow.close();
-      expect(result.structuredContent).toMatchObject({ scopes: ['read:whoami'] });
+      expect(result.structuredContent).toMatchObject({ scopes: ['whoami:read'] });
       expect(host.signIns).toHaveLength(2);
-      expect(host.recorder.export()).toMatch(/missing scope\(s\): read:whoami/);
+      expect(host.recorder.export()).toMatch(/missing scope\(s\): whoami:read/);
     } finally {
       await sandbox.close();
     }
   });
 
   it('gives up after the step-up limit when the user can never get the scope', async () => {
-    const sandbox = await startTestSandbox({ requiredScopes: ['read:whoami'] });
+    const sandbox = await startTestSandbox({ requiredScopes: ['whoami:read'] });
     try {
       host = await startEngineHost();
       host.setPerson(BOB); // bob's role grants no API permission

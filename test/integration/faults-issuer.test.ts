@@ -389,7 +389,7 @@ async function startScriptedIssuer() {
     return false;
   };
   const mint = async (resource: string, signWith = key) =>
-    new SignJWT({ scope: 'read:whoami', client_id: 'scripted-client' })
+    new SignJWT({ scope: 'whoami:read', client_id: 'scripted-client' })
       .setProtectedHeader({ alg: 'ES384', typ: 'at+jwt', kid: signWith.kid })
       .setIssuer(issuer)
       .setAudience(resource)
@@ -421,7 +421,7 @@ async function startScriptedIssuer() {
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none'],
         grant_types_supported: ['authorization_code'],
-        scopes_supported: ['openid', 'read:whoami'],
+        scopes_supported: ['openid', 'whoami:read'],
       });
     }
     switch (url.pathname) {
@@ -463,7 +463,7 @@ async function startScriptedIssuer() {
           access_token: resource ? await mint(resource) : mintOpaque(),
           token_type: 'Bearer',
           expires_in: 3600,
-          scope: 'read:whoami',
+          scope: 'whoami:read',
         });
       }
       default:

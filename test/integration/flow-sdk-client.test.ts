@@ -103,7 +103,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
         issuer: sandbox.issuer.issuer,
         clientId: 'sandbox-native',
         audience: sandbox.server.resource,
-        scopes: ['read:whoami'],
+        scopes: ['whoami:read'],
         verifiedBy: 'jwt',
       });
       expect(Date.parse(whoami!.expiresAt!)).toBeGreaterThan(Date.now());

@@ -204,7 +204,7 @@ async function validWhoami(): Promise<void> {
     const [message] = messagesOf(answer.body);
     expect(message?.id).toBe(id);
     expect(message?.result).toMatchObject({
-      structuredContent: { authenticated: true, subject: aliceId, scopes: ['read:whoami'] },
+      structuredContent: { authenticated: true, subject: aliceId, scopes: ['whoami:read'] },
     });
   } finally {
     phase = 'fuzz';
@@ -399,7 +399,7 @@ function claims(extra: JWTPayload = {}): JWTPayload {
     issuer: sandbox.issuer.issuer,
     audience: sandbox.server.resource,
     subject: aliceId,
-    scope: 'read:whoami',
+    scope: 'whoami:read',
     extra: { marker: canary('marker'), ...extra },
   });
 }
@@ -697,7 +697,7 @@ const CASES: Case[] = [
   {
     name: 'a payload swapped after signing (scope raised)',
     attempt: async () =>
-      bearer(tamper(await signed(claims({ scope: 'openid' })), { scope: 'read:whoami admin' })),
+      bearer(tamper(await signed(claims({ scope: 'openid' })), { scope: 'whoami:read admin' })),
     expect: INVALID_TOKEN(/signature/),
   },
   {
@@ -845,10 +845,10 @@ const CASES: Case[] = [
     attempt: async () => bearer(await signed(claims(), { typ: 'dpop+jwt' })),
     expect: INVALID_TOKEN(/not an access token/),
   },
-  // Scopes of odd shapes (this server requires read:whoami), signed with the real key
+  // Scopes of odd shapes (this server requires whoami:read), signed with the real key
   {
     name: 'scope as an array',
-    attempt: async () => bearer(await signed(claims({ scope: ['read:whoami'] }))),
+    attempt: async () => bearer(await signed(claims({ scope: ['whoami:read'] }))),
     expect: INVALID_TOKEN(/scope claim/),
   },
   {
@@ -858,7 +858,7 @@ const CASES: Case[] = [
   },
   {
     name: 'scope as an object',
-    attempt: async () => bearer(await signed(claims({ scope: { 'read:whoami': true } }))),
+    attempt: async () => bearer(await signed(claims({ scope: { 'whoami:read': true } }))),
     expect: INVALID_TOKEN(/scope claim/),
   },
   {
@@ -867,39 +867,39 @@ const CASES: Case[] = [
     expect: INVALID_TOKEN(/scope claim/),
   },
   {
-    name: 'a huge scope string without read:whoami',
+    name: 'a huge scope string without whoami:read',
     attempt: async () => bearer(await signed(claims({ scope: 'read:whoamI '.repeat(450) }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
-    name: 'full-width unicode look-alike of read:whoami',
+    name: 'full-width unicode look-alike of whoami:read',
     attempt: async () => bearer(await signed(claims({ scope: 'ｒｅａｄ:ｗｈｏａｍｉ' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
-    name: 'read:whoami with a zero-width space',
-    attempt: async () => bearer(await signed(claims({ scope: 'read:whoami\u200b' }))),
+    name: 'whoami:read with a zero-width space',
+    attempt: async () => bearer(await signed(claims({ scope: 'whoami:read\u200b' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
     name: 'comma-separated scopes',
-    attempt: async () => bearer(await signed(claims({ scope: 'openid,read:whoami,admin' }))),
+    attempt: async () => bearer(await signed(claims({ scope: 'openid,whoami:read,admin' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
     name: 'a quoted scope',
-    attempt: async () => bearer(await signed(claims({ scope: '"read:whoami"' }))),
+    attempt: async () => bearer(await signed(claims({ scope: '"whoami:read"' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
     name: 'a scope that tries to close the challenge quote',
     attempt: async () =>
-      bearer(await signed(claims({ scope: 'x", error="none", scope="read:whoami' }))),
+      bearer(await signed(claims({ scope: 'x", error="none", scope="whoami:read' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
     name: 'a trailing backslash',
-    attempt: async () => bearer(await signed(claims({ scope: 'read:whoami\\' }))),
+    attempt: async () => bearer(await signed(claims({ scope: 'whoami:read\\' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
@@ -909,7 +909,7 @@ const CASES: Case[] = [
   },
   {
     name: 'tab and newline as separators',
-    attempt: async () => bearer(await signed(claims({ scope: 'openid\tread:whoami\nprofile' }))),
+    attempt: async () => bearer(await signed(claims({ scope: 'openid\twhoami:read\nprofile' }))),
     expect: INSUFFICIENT_SCOPE,
   },
   {
@@ -1161,7 +1161,7 @@ function check(endpoint: Endpoint, attempt: Attempt, expected: Expected, answer:
   if (expected.error === null) {
     // RFC 6750 §3.1: no Bearer credentials, no error code; where to get a token and what to ask.
     expect(challenge.params.error, where).toBeUndefined();
-    expect(challenge.params.scope, where).toBe('openid profile email read:whoami');
+    expect(challenge.params.scope, where).toBe('openid profile email whoami:read');
     expect(body.error, where).toBe('unauthorized');
     return;
   }
@@ -1171,7 +1171,7 @@ function check(endpoint: Endpoint, attempt: Attempt, expected: Expected, answer:
   expect(description.length, where).toBeGreaterThan(10);
   if (expected.description) expect(description, where).toMatch(expected.description);
   if (expected.error === 'insufficient_scope')
-    expect(challenge.params.scope, where).toBe('read:whoami');
+    expect(challenge.params.scope, where).toBe('whoami:read');
 }
 
 async function attemptAt(endpoint: Endpoint, attempt: Attempt): Promise<Answer> {
@@ -1196,16 +1196,16 @@ async function attemptAt(endpoint: Endpoint, attempt: Attempt): Promise<Answer> 
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({ requiredScopes: ['read:whoami'] });
+  sandbox = await startTestSandbox({ requiredScopes: ['whoami:read'] });
   port = sandbox.server.port;
   sandbox.server.events.on('verification', (event) => events.push({ ...event, phase }));
   key = await readIssuerKey(sandbox.dataDir);
   aliceId = sandbox.issuer.users.find((u) => u.username === 'alice')!.id;
   const resource = sandbox.server.resource;
   const [alice, opaque, bob] = await Promise.all([
-    signInForTokens(sandbox.issuer.issuer, ALICE, { scope: 'openid read:whoami', resource }),
+    signInForTokens(sandbox.issuer.issuer, ALICE, { scope: 'openid whoami:read', resource }),
     signInForTokens(sandbox.issuer.issuer, ALICE, { scope: 'openid profile' }),
-    signInForTokens(sandbox.issuer.issuer, BOB, { scope: 'openid read:whoami', resource }),
+    signInForTokens(sandbox.issuer.issuer, BOB, { scope: 'openid whoami:read', resource }),
   ]);
   aliceJwt = alice.access_token;
   aliceIdToken = alice.id_token!;

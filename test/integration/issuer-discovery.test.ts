@@ -56,7 +56,7 @@ describe('discovery', () => {
         'urn:logto:scope:organizations',
         'urn:logto:scope:organization_roles',
         'urn:logto:scope:sessions',
-        'read:whoami',
+        'whoami:read',
       ],
     });
     expect(metadata.registration_endpoint).toBeUndefined();
@@ -119,7 +119,7 @@ describe('discovery', () => {
         indicator: DEFAULT_RESOURCE,
         name: 'MCP Auth Desktop server',
         scopes: [
-          { name: 'read:whoami', description: 'Read your identity through the whoami tool' },
+          { name: 'whoami:read', description: 'Read your identity through the whoami tool' },
         ],
         accessTokenTtlSec: 3600,
       },
@@ -152,7 +152,7 @@ describe('custom API resources', () => {
         await fetch(`${issuer.issuer}/.well-known/openid-configuration`)
       ).json()) as { scopes_supported: string[] };
       expect(metadata.scopes_supported.slice(-2)).toEqual(['notes:read', 'notes:write']);
-      expect(metadata.scopes_supported).not.toContain('read:whoami');
+      expect(metadata.scopes_supported).not.toContain('whoami:read');
 
       const { json } = await tokensFor(
         issuer,
@@ -200,7 +200,7 @@ describe('dynamic client registration (opt-in)', () => {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
-        scope: 'read:whoami',
+        scope: 'whoami:read',
       }),
     });
     expect(registration.status).toBe(201);
@@ -211,7 +211,7 @@ describe('dynamic client registration (opt-in)', () => {
     const params = {
       client_id: client.client_id,
       redirect_uri: 'http://localhost:8090/callback',
-      scope: 'openid profile read:whoami',
+      scope: 'openid profile whoami:read',
       resource: DEFAULT_RESOURCE,
     };
     const { verifier, challenge } = pkce();
@@ -273,7 +273,7 @@ describe('signing keys and secrets on disk', () => {
           {
             client_id: 'sandbox-native',
             redirect_uri: 'http://127.0.0.1:5000/callback',
-            scope: 'read:whoami',
+            scope: 'whoami:read',
             resource: DEFAULT_RESOURCE,
           },
           ALICE,
@@ -287,7 +287,7 @@ describe('signing keys and secrets on disk', () => {
         );
         expect(payload.aud).toBe(DEFAULT_RESOURCE);
         // ...and a token forged with the file (what the MCP server tests do) verifies at /jwks.
-        const forged = await new SignJWT({ scope: 'read:whoami' })
+        const forged = await new SignJWT({ scope: 'whoami:read' })
           .setProtectedHeader({ alg: 'ES384', typ: 'at+jwt', kid: String(file.keys[0]?.kid) })
           .setIssuer(second.issuer)
           .setAudience(DEFAULT_RESOURCE)

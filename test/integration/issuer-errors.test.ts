@@ -204,7 +204,7 @@ describe('redirect URI matching', () => {
       authorizeUrl(issuer.issuer, {
         client_id: 'sandbox-spa',
         redirect_uri: 'http://localhost:6274/oauth/callback',
-        scope: 'openid profile read:whoami',
+        scope: 'openid profile whoami:read',
         resource: DEFAULT_RESOURCE,
         code_challenge: challenge,
         code_challenge_method: 'S256',

@@ -26,10 +26,10 @@ afterAll(async () => {
 });
 
 describe('authorization code + PKCE with an API resource', () => {
-  it('gives alice an ES384 at+jwt for the resource holding only read:whoami', async () => {
+  it('gives alice an ES384 at+jwt for the resource holding only whoami:read', async () => {
     const { status, json } = await tokensFor(
       issuer,
-      { ...NATIVE, scope: 'openid profile read:whoami', resource: DEFAULT_RESOURCE },
+      { ...NATIVE, scope: 'openid profile whoami:read', resource: DEFAULT_RESOURCE },
       ALICE,
     );
     expect(status).toBe(200);
@@ -46,7 +46,7 @@ describe('authorization code + PKCE with an API resource', () => {
     expect(Object.keys(payload).sort()).toEqual(
       ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub'].sort(),
     );
-    expect(payload.scope).toBe('read:whoami');
+    expect(payload.scope).toBe('whoami:read');
     expect(payload.sub).toBe(issuer.users.find((u) => u.username === 'alice')?.id);
     expect(payload.client_id).toBe('sandbox-native');
     // The API resource's TTL (3600 s), as on Logto.
@@ -56,10 +56,10 @@ describe('authorization code + PKCE with an API resource', () => {
     expect(idToken).toMatchObject({ name: 'Alice Liddell', username: 'alice' });
   });
 
-  it('gives bob a token without read:whoami: his role has no permission on the API', async () => {
+  it('gives bob a token without whoami:read: his role has no permission on the API', async () => {
     const { status, json } = await tokensFor(
       issuer,
-      { ...NATIVE, scope: 'openid read:whoami', resource: DEFAULT_RESOURCE },
+      { ...NATIVE, scope: 'openid whoami:read', resource: DEFAULT_RESOURCE },
       BOB,
     );
     expect(status).toBe(200);
@@ -102,12 +102,12 @@ describe('authorization code + PKCE with an API resource', () => {
   it('proceeds without openid and then issues no ID token', async () => {
     const { status, json } = await tokensFor(
       issuer,
-      { ...NATIVE, scope: 'read:whoami', resource: DEFAULT_RESOURCE },
+      { ...NATIVE, scope: 'whoami:read', resource: DEFAULT_RESOURCE },
       ALICE,
     );
     expect(status).toBe(200);
     expect(json.id_token).toBeUndefined();
-    expect(decodeJwtPart(String(json.access_token), 1).scope).toBe('read:whoami');
+    expect(decodeJwtPart(String(json.access_token), 1).scope).toBe('whoami:read');
   });
 });
 
@@ -195,7 +195,7 @@ describe('third-party client', () => {
         response_type: 'code',
         client_id: 'sandbox-third-party',
         redirect_uri: APP_REDIRECT_URI,
-        scope: 'openid profile email read:whoami',
+        scope: 'openid profile email whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
@@ -217,14 +217,14 @@ describe('third-party client', () => {
         response_type: 'code',
         client_id: 'sandbox-third-party',
         redirect_uri: APP_REDIRECT_URI,
-        scope: 'openid read:whoami',
+        scope: 'openid whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
     step = await browser.submit(step.body, '/login', BOB);
     expect(step.body).toContain('Bob Builder');
     expect(step.body).toContain('Not available to your account');
-    expect(step.body).toContain('<code>read:whoami</code>');
+    expect(step.body).toContain('<code>whoami:read</code>');
   });
 
   it('Deny sends access_denied to the redirect URI', async () => {
@@ -254,7 +254,7 @@ describe('third-party client', () => {
         client_id: client.clientId,
         // Loopback on an ephemeral port: accepted for this sandbox client.
         redirect_uri: 'http://127.0.0.1:61111/callback',
-        scope: 'openid read:whoami',
+        scope: 'openid whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
@@ -273,7 +273,7 @@ describe('third-party client', () => {
       { clientId: client.clientId, clientSecret: client.clientSecret },
     );
     expect(status).toBe(200);
-    expect(decodeJwtPart(String(json.access_token), 1).scope).toBe('read:whoami');
+    expect(decodeJwtPart(String(json.access_token), 1).scope).toBe('whoami:read');
 
     const wrongSecret = await tokenRequest(
       issuer,
@@ -293,7 +293,7 @@ describe('third-party client', () => {
         response_type: 'code',
         client_id: client.clientId,
         redirect_uri: APP_REDIRECT_URI,
-        scope: 'openid read:whoami',
+        scope: 'openid whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
@@ -338,7 +338,7 @@ describe('refresh tokens', () => {
       issuer,
       {
         ...NATIVE,
-        scope: 'openid offline_access read:whoami',
+        scope: 'openid offline_access whoami:read',
         prompt: 'consent',
         resource: DEFAULT_RESOURCE,
       },
@@ -353,7 +353,7 @@ describe('refresh tokens', () => {
     });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.refresh_token).not.toBe(refreshToken);
-    expect(decodeJwtPart(String(refreshed.json.access_token), 1).scope).toBe('read:whoami');
+    expect(decodeJwtPart(String(refreshed.json.access_token), 1).scope).toBe('whoami:read');
 
     const reused = await tokenRequest(issuer, {
       grant_type: 'refresh_token',

@@ -146,7 +146,7 @@ const cases: Case[] = [
   {
     name: 'a tampered signature (payload swapped after signing)',
     header: async () =>
-      `Bearer ${tamper(await signToken(key, claims()), { sub: canary('tampered'), scope: 'read:whoami admin' })}`,
+      `Bearer ${tamper(await signToken(key, claims()), { sub: canary('tampered'), scope: 'whoami:read admin' })}`,
     status: 401,
     error: 'invalid_token',
     description: /signature/,
@@ -214,7 +214,7 @@ describe('RFC 6750 answers to bad credentials', () => {
     } else {
       // RFC 6750 §3.1: no credentials => no error code, but where to get them and what to ask for.
       expect(challenge.params.error).toBeUndefined();
-      expect(challenge.params.scope).toBe('openid profile email read:whoami');
+      expect(challenge.params.scope).toBe('openid profile email whoami:read');
     }
 
     const body = JSON.parse(text) as { error: string; error_description: string };

@@ -219,7 +219,7 @@ export function accessTokenClaims(opts: {
     sub: opts.subject,
     iat: now,
     exp: now + 3600,
-    scope: opts.scope ?? 'read:whoami',
+    scope: opts.scope ?? 'whoami:read',
     client_id: opts.clientId ?? 'sandbox-native',
     iss: opts.issuer,
     aud: opts.audience,

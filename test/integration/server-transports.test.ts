@@ -39,7 +39,7 @@ beforeAll(async () => {
   const apiResource = (indicator: string) => ({
     indicator,
     name: 'MCP server under test',
-    scopes: [{ name: 'read:whoami', description: 'whoami' }],
+    scopes: [{ name: 'whoami:read', description: 'whoami' }],
     accessTokenTtlSec: 3600,
   });
   issuer = await startIssuer({
@@ -55,7 +55,7 @@ beforeAll(async () => {
   strict = await startMcpServer({
     port: strictPort,
     issuer: issuer.issuer,
-    requiredScopes: ['read:whoami'],
+    requiredScopes: ['whoami:read'],
   });
   aliceId = issuer.users.find((u) => u.username === 'alice')?.id ?? '';
   bobId = issuer.users.find((u) => u.username === 'bob')?.id ?? '';
@@ -68,7 +68,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function forgedJwt(subject: string, target = server, scope = 'read:whoami') {
+async function forgedJwt(subject: string, target = server, scope = 'whoami:read') {
   return signToken(
     key,
     accessTokenClaims({ issuer: issuer.issuer, audience: target.resource, subject, scope }),
@@ -110,7 +110,7 @@ describe('whoami through the real MCP SDK client', () => {
       issuer: issuer.issuer,
       clientId: 'sandbox-native',
       audience: server.resource,
-      scopes: ['read:whoami'],
+      scopes: ['whoami:read'],
       verifiedBy: 'jwt',
     });
     expect(result.expiresAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -155,14 +155,14 @@ describe('whoami through the real MCP SDK client', () => {
 
   it('a JWT the issuer really issued for this resource (sign-in with resource) is accepted', async () => {
     const tokens = await signInForTokens(issuer.issuer, ALICE, {
-      scope: 'openid read:whoami',
+      scope: 'openid whoami:read',
       resource: server.resource,
     });
     const { result } = await callWhoami(streamable(tokens.access_token));
     expect(result).toMatchObject({
       subject: aliceId,
       verifiedBy: 'jwt',
-      scopes: ['read:whoami'],
+      scopes: ['whoami:read'],
       clientId: 'sandbox-native',
     });
   });
@@ -171,7 +171,7 @@ describe('whoami through the real MCP SDK client', () => {
 describe('required scopes (MCP step-up)', () => {
   it("answers bob's real token (no API permission) with 403 insufficient_scope naming the scope", async () => {
     const bob = await signInForTokens(issuer.issuer, BOB, {
-      scope: 'openid read:whoami',
+      scope: 'openid whoami:read',
       resource: strict.resource,
     });
     const response = await fetch(strict.url, {
@@ -183,7 +183,7 @@ describe('required scopes (MCP step-up)', () => {
     const challenge = bearerChallenge(response.headers.get('www-authenticate'));
     expect(challenge.params).toMatchObject({
       error: 'insufficient_scope',
-      scope: 'read:whoami',
+      scope: 'whoami:read',
       resource_metadata: strict.resourceMetadataUrl,
     });
     const body = (await response.json()) as { error: string; error_description: string };
@@ -191,13 +191,13 @@ describe('required scopes (MCP step-up)', () => {
     expect(JSON.stringify(body)).not.toContain(bob.access_token);
   });
 
-  it("lets alice's real token (read:whoami through her role) in", async () => {
+  it("lets alice's real token (whoami:read through her role) in", async () => {
     const alice = await signInForTokens(issuer.issuer, ALICE, {
-      scope: 'openid read:whoami',
+      scope: 'openid whoami:read',
       resource: strict.resource,
     });
     const { result } = await callWhoami(streamable(alice.access_token, strict));
-    expect(result.scopes).toContain('read:whoami');
+    expect(result.scopes).toContain('whoami:read');
   });
 
   it('cannot credit scopes to an opaque token (userinfo does not say), so it is refused with 403', async () => {

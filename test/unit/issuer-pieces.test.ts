@@ -23,7 +23,7 @@ describe('demo users', () => {
 
   it('get API permissions only through a role that carries them', () => {
     const [alice, bob] = demoUsers();
-    expect(permittedScopes(alice!, resource)).toEqual(['read:whoami']);
+    expect(permittedScopes(alice!, resource)).toEqual(['whoami:read']);
     expect(permittedScopes(bob!, resource)).toEqual([]);
   });
 

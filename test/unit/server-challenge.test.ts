@@ -14,12 +14,12 @@ describe('RFC 6750 challenge building', () => {
   it('gives a request without credentials a bare challenge pointing at the metadata (no error code, RFC 6750 §3.1)', () => {
     const header = buildBearerChallenge({
       resourceMetadata: 'http://localhost:3001/.well-known/oauth-protected-resource',
-      scope: 'openid profile read:whoami',
+      scope: 'openid profile whoami:read',
     });
     const parsed = bearerChallenge(header);
     expect(parsed.params).toEqual({
       resource_metadata: 'http://localhost:3001/.well-known/oauth-protected-resource',
-      scope: 'openid profile read:whoami',
+      scope: 'openid profile whoami:read',
     });
     expect(parsed.params.error).toBeUndefined();
   });
@@ -27,19 +27,19 @@ describe('RFC 6750 challenge building', () => {
   it('is read back identically by a strict RFC 9110 parser and by the MCP SDK client', () => {
     const header = buildBearerChallenge({
       error: 'insufficient_scope',
-      errorDescription: 'The token lacks a required scope; this server requires: read:whoami.',
+      errorDescription: 'The token lacks a required scope; this server requires: whoami:read.',
       resourceMetadata: 'http://localhost:3001/.well-known/oauth-protected-resource',
-      scope: 'read:whoami',
+      scope: 'whoami:read',
     });
     expect(bearerChallenge(header).params).toEqual({
       error: 'insufficient_scope',
-      error_description: 'The token lacks a required scope; this server requires: read:whoami.',
+      error_description: 'The token lacks a required scope; this server requires: whoami:read.',
       resource_metadata: 'http://localhost:3001/.well-known/oauth-protected-resource',
-      scope: 'read:whoami',
+      scope: 'whoami:read',
     });
     const sdk = extractWWWAuthenticateParams(headerResponse(header));
     expect(sdk.error).toBe('insufficient_scope');
-    expect(sdk.scope).toBe('read:whoami');
+    expect(sdk.scope).toBe('whoami:read');
     expect(sdk.resourceMetadataUrl?.href).toBe(
       'http://localhost:3001/.well-known/oauth-protected-resource',
     );

@@ -73,7 +73,7 @@ describe('JWT verification', () => {
       jwksCooldownMs: 0,
     });
     const sign = (key: Awaited<ReturnType<typeof keyPair>>) =>
-      new SignJWT({ sub: 'alice', scope: 'read:whoami', client_id: 'app' })
+      new SignJWT({ sub: 'alice', scope: 'whoami:read', client_id: 'app' })
         .setProtectedHeader({ alg: 'ES384', typ: 'at+jwt', kid: key.kid })
         .setIssuer(issuer)
         .setAudience(RESOURCE)
@@ -84,7 +84,7 @@ describe('JWT verification', () => {
     expect((await verify(await sign(oldKey))).subject).toBe('alice');
     published = [newKey.publicJwk];
     const info = await verify(await sign(newKey));
-    expect(info).toMatchObject({ subject: 'alice', clientId: 'app', scopes: ['read:whoami'] });
+    expect(info).toMatchObject({ subject: 'alice', clientId: 'app', scopes: ['whoami:read'] });
     expect(info.extra.verifiedBy).toBe('jwt');
     expect(hits.filter((p) => p === '/oidc/jwks')).toHaveLength(2);
     // The old key is gone from the JWKS: its tokens stop verifying.
