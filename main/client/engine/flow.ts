@@ -539,13 +539,8 @@ export class Flow {
           }),
           onCancelSuspected: () => {
             s.question = { code: 'consent_cancel_suspected', message: CANCEL_SUSPECTED };
+            // Recorded in the trace with the step's other findings when the step ends.
             s.findings.push({ level: 'warning', message: CANCEL_SUSPECTED });
-            this.host.recorder.record({
-              type: 'note',
-              flowId: this.id,
-              level: 'warning',
-              message: `The redirect URI received a callback with no parameters. ${CANCEL_SUSPECTED}`,
-            });
             this.emit();
           },
         }));

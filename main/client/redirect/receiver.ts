@@ -244,7 +244,7 @@ export class RedirectTimeoutError extends RedirectFlowError {
     super(
       'The sign-in timed out',
       `The sign-in was not completed within ${formatDuration(timeoutMs)}.`,
-      'Start the sign-in again from MCP Auth Desktop and finish it in the browser; if the browser did not open, copy the sign-in link from the app.',
+      'Start the sign-in again and finish it in the browser; if no browser opened, open the sign-in link it showed yourself.',
     );
     this.name = 'RedirectTimeoutError';
   }
