@@ -97,7 +97,7 @@ describe('npm run connect', () => {
       expect(code).toBe(0);
       expect(out).toContain('Opened the sign-in page in your browser.');
       expect(out).toContain('A refresh token was received.');
-      expect(out).toMatch(/whoami:\n\{\n  "authenticated": true/);
+      expect(out).toMatch(/whoami:\n\{\n {2}"authenticated": true/);
       expect(out).not.toMatch(/copy the sign-in link from the app/);
     });
 
