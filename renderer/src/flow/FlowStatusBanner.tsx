@@ -1,6 +1,7 @@
 import type { FlowView, SandboxInfo } from '../../../preload/api';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Spinner } from '../ui/Icon';
+import { CancelQuestion } from './CancelQuestion';
 import { SignInLink } from './SignInLink';
 import { isWaitingForSignIn } from './StepStatusBadge';
 
@@ -13,13 +14,15 @@ export function FlowStatusBanner(props: {
   const current =
     flow.steps.find((step) => step.status === 'running' || step.status === 'waiting') ??
     flow.steps.find((step) => step.status === 'pending');
-  const signingIn = flow.status === 'running' && isWaitingForSignIn(flow.steps, false);
+  const asking = flow.steps.some((step) => step.question);
+  const signingIn = flow.status === 'running' && !asking && isWaitingForSignIn(flow.steps, false);
   const failedStep = flow.steps.find((step) => step.status === 'failed');
   const error = flow.error ?? failedStep?.error;
 
   return (
     <div className="flow-status" aria-live="polite">
-      {flow.status === 'running' && !signingIn && (
+      {asking && <CancelQuestion flow={flow} />}
+      {flow.status === 'running' && !signingIn && !asking && (
         <Callout tone="info" title={<>Working… {current ? current.title : ''}</>}>
           <p className="flow-status__line">
             <Spinner /> The steps below update as each one finishes.
