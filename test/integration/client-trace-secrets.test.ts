@@ -32,6 +32,8 @@ describe('the exported trace', () => {
         transport: 'streamable-http',
         clientId: 'sandbox-third-party',
         clientSecret,
+        // A client secret is only ever sent to the issuer the profile names.
+        issuer: sandbox.issuer.issuer,
         scopes: ['openid', 'profile', 'email'],
         resource: { mode: 'auto' },
         extraParams: {},
