@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import {
   ALICE,
   ALICE_SUB,
@@ -15,7 +16,7 @@ freshHostPerFile();
 test.describe.configure({ mode: 'serial' });
 
 /** The redirect URI of the sign-in under way, read from the app's "Open the sign-in page" link. */
-async function redirectUriOf(page: import('@playwright/test').Page): Promise<string> {
+async function redirectUriOf(page: Page): Promise<string> {
   const link = page.getByRole('link', { name: 'Open the sign-in page' });
   await expect(link).toBeVisible({ timeout: 30_000 });
   const href = (await link.getAttribute('href'))!;
