@@ -8,6 +8,7 @@ import { DEFAULT_API_RESOURCES, validateApiResources } from './api-resources';
 import { loadOrCreateThirdPartySecret, sandboxClients, toClientMetadata } from './clients';
 import { logtoErrorBodies, notFoundBody } from './error-body';
 import { interactionRoutes } from './interactions';
+import { jwtAccessTokensLikeLogto } from './jwt-access-tokens';
 import { providerConfiguration } from './provider-config';
 import { loadOrCreateSigningKeys } from './signing-keys';
 import type { ApiResource, IssuerOptions, RunningIssuer } from './types';
@@ -101,6 +102,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       await next();
     });
     provider.use(logtoErrorBodies());
+    provider.use(jwtAccessTokensLikeLogto());
     provider.on('server_error', (_ctx: unknown, error: unknown) => {
       console.error('Sandbox issuer: internal error', error);
     });
