@@ -195,7 +195,7 @@ describe('third-party client', () => {
         response_type: 'code',
         client_id: 'sandbox-third-party',
         redirect_uri: APP_REDIRECT_URI,
-        scope: 'openid profile email whoami:read',
+        scope: 'openid profile whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
@@ -203,11 +203,35 @@ describe('third-party client', () => {
     expect(step.response.status).toBe(200);
     expect(step.body).toContain('MCP Auth Desktop (third-party demo)');
     expect(step.body).toContain('Alice Liddell');
-    expect(step.body).toContain('Your email address');
+    expect(step.body).toContain('Your name, username and profile picture');
     expect(step.body).toContain('MCP Auth Desktop server');
     expect(step.body).toContain('Read your identity through the whoami tool');
     expect(step.body).toMatch(/>Allow</);
     expect(step.body).toMatch(/>Deny</);
+  });
+
+  it('refuses a scope outside its Permissions before sign-in, naming it (invalid_scope)', async () => {
+    const response = await fetch(
+      `${issuer.issuer}/auth?${new URLSearchParams({
+        response_type: 'code',
+        client_id: 'sandbox-third-party',
+        redirect_uri: APP_REDIRECT_URI,
+        scope: 'openid profile email whoami:read',
+        resource: DEFAULT_RESOURCE,
+        state: 'st-email',
+      })}`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(`${location.protocol}${location.pathname}`).toBe(APP_REDIRECT_URI);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      error: 'invalid_scope',
+      error_description: 'requested scope is not allowed',
+      scope: 'email',
+      state: 'st-email',
+      iss: issuer.issuer,
+    });
   });
 
   it('tells bob which requested permissions his roles do not give him', async () => {
