@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
+import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
 
 import { APP_POST_LOGOUT_REDIRECT_URI, APP_REDIRECT_URI } from '../shared/app-identity';
@@ -153,4 +154,15 @@ export function toClientMetadata(client: SandboxClient): ClientMetadata {
         client_secret: client.clientSecret ?? '',
       };
   }
+}
+
+/**
+ * RP-initiated logout: the post_logout_redirect_uri must be registered exactly, as on Logto. The
+ * any-port loopback rule (RFC 8252 section 7.3) that oidc-provider also applies here for native
+ * clients is for redirect URIs only.
+ */
+export function exactPostLogoutRedirectUris(provider: Provider): void {
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function (uri: string) {
+    return this.postLogoutRedirectUris?.includes(uri) ?? false;
+  };
 }

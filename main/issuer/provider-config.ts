@@ -119,7 +119,7 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       userinfo: { enabled: true },
       // RFC 7009: a client may revoke only its own tokens. A public client asking about another
       // client's token gets the usual 200 without effect; a confidential one gets invalid_request.
-      // A JWT access token gets 200 without effect, as on Logto v1.37.1 (jwt-access-tokens.ts).
+      // A JWT access token gets 200 without effect, as on Logto v1.37.1 (logto-answers.ts).
       revocation: {
         enabled: true,
         allowedPolicy: (_ctx, client, token) => {
@@ -181,6 +181,15 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       return { accountId: user.id, claims: () => ({ ...userClaims(user), sub: user.id }) };
     },
     clientBasedCORS,
+    // Logto's JWT access tokens always carry `scope`, empty for a user whose roles give no
+    // permission on the API; oidc-provider 9 leaves an empty one out.
+    formats: {
+      customizers: {
+        jwt: (_ctx, token, jwt) => {
+          if (token.kind === 'AccessToken') jwt.payload.scope ??= '';
+        },
+      },
+    },
     renderError: renderErrorAsJson,
     // Refresh tokens need `offline_access`, which oidc-provider (like Logto) keeps only with
     // prompt=consent; public clients rotate them on every use (the default rotateRefreshToken).
