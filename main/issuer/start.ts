@@ -5,9 +5,15 @@ import Provider from 'oidc-provider';
 
 import { listen } from '../shared/listen';
 import { DEFAULT_API_RESOURCES, validateApiResources } from './api-resources';
-import { loadOrCreateThirdPartySecret, sandboxClients, toClientMetadata } from './clients';
+import {
+  exactPostLogoutRedirectUris,
+  loadOrCreateThirdPartySecret,
+  sandboxClients,
+  toClientMetadata,
+} from './clients';
 import { logtoErrorBodies, notFoundBody } from './error-body';
 import { interactionRoutes } from './interactions';
+import { answersLikeLogto } from './logto-answers';
 import { providerConfiguration } from './provider-config';
 import { loadOrCreateSigningKeys } from './signing-keys';
 import type { ApiResource, IssuerOptions, RunningIssuer } from './types';
@@ -101,6 +107,8 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       await next();
     });
     provider.use(logtoErrorBodies());
+    provider.use(answersLikeLogto());
+    exactPostLogoutRedirectUris(provider);
     provider.on('server_error', (_ctx: unknown, error: unknown) => {
       console.error('Sandbox issuer: internal error', error);
     });
@@ -122,7 +130,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     // oidc-provider also serves RFC 8414 metadata at /oidc/.well-known/oauth-authorization-server;
     // Logto v1.37 does not (it arrived in v1.42), so MCP clients must find the OpenID document.
     app.all('/oidc/.well-known/oauth-authorization-server', (req, res) => {
-      res.status(404).json(notFoundBody(req.method, req.originalUrl.split('?')[0] ?? req.path));
+      res.status(404).json(notFoundBody(req.method, '/.well-known/oauth-authorization-server'));
     });
     // No body parser may run before the provider: it reads request bodies itself.
     app.use('/oidc', provider.callback());

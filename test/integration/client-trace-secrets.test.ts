@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowSettings } from '../../main/client/engine/flow';
 import { startEngineHost } from '../support/engine-host';
 import { createWiretap } from '../support/wiretap';
-import { startTestSandbox } from '../support/sandbox';
+import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
 
 describe('the exported trace', () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
   });
   afterAll(() => sandbox?.close());
 
@@ -32,7 +32,8 @@ describe('the exported trace', () => {
         transport: 'streamable-http',
         clientId: 'sandbox-third-party',
         clientSecret,
-        scopes: ['openid', 'profile', 'email'],
+        // Its Permissions have no email (like a third-party Logto app's).
+        scopes: ['openid', 'profile'],
         resource: { mode: 'auto' },
         extraParams: {},
         refreshTokens: true,

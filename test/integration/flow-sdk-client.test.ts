@@ -11,7 +11,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestOAuthProvider, type TestProviderOptions } from '../support/oauth-provider';
-import { startTestSandbox } from '../support/sandbox';
+import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
 import { signIn, type SignInResult } from '../support/sign-in';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
@@ -75,7 +75,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
   let thirdParty: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
     const users = sandbox.issuer.users;
     alice = users.find((u) => u.username === 'alice')!;
     bob = users.find((u) => u.username === 'bob')!;
@@ -121,7 +121,8 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
         subject: alice.id,
         issuer: sandbox.issuer.issuer,
         verifiedBy: 'userinfo',
-        claims: { sub: alice.id, username: 'alice', email: alice.email },
+        // The server asks for openid and profile only (THIRD_PARTY_SERVER_SCOPES), so no email.
+        claims: { sub: alice.id, username: 'alice', name: 'Alice Liddell' },
       });
     });
   });
@@ -139,7 +140,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
     expect(whoami).toMatchObject({ subject: alice.id, clientId: thirdParty.clientId });
   });
 
-  it('Deny on the consent screen returns access_denied to the client', async () => {
+  it("Deny on the consent screen returns to the bare redirect URI, as Logto's Cancel does", async () => {
     const provider = native({ ...thirdParty });
     const { whoami, signIn } = await signInAndCallWhoami(
       sandbox,
@@ -149,11 +150,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
       'deny',
     );
     expect(whoami).toBeUndefined();
-    expect(signIn.callback.searchParams.get('error')).toBe('access_denied');
-    expect(signIn.callback.searchParams.has('code')).toBe(false);
-    expect(signIn.callback.searchParams.get('state')).toBe(
-      provider.authorizationUrl!.searchParams.get('state'),
-    );
+    expect([...signIn.callback.searchParams.keys()]).toEqual([]);
   });
 
   it("a user's roles decide the API scopes in the JWT", async () => {

@@ -17,7 +17,7 @@ import { FileProfileStore } from '../../main/profiles/store';
 import { createLogger } from '../../main/shared/logger';
 import { logTrace, TraceRecorder } from '../../main/trace';
 import { HttpBrowser } from '../support/http-browser';
-import { startTestSandbox } from '../support/sandbox';
+import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
 import { signIn } from '../support/sign-in';
 import { createWiretap } from '../support/wiretap';
 
@@ -30,7 +30,7 @@ describe('secret hygiene', () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
   let appDir: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
     appDir = await mkdtemp(join(tmpdir(), 'mcp-auth-hygiene-'));
   });
   afterAll(async () => {
@@ -94,6 +94,8 @@ describe('secret hygiene', () => {
         name: 'Third party',
         serverUrl: sandbox.server.url,
         clientId: 'sandbox-third-party',
+        // Its Permissions have no email (like a third-party Logto app's).
+        scopes: ['openid', 'profile'],
         refreshTokens: true,
       };
       expect((await api.saveProfile(profile, clientSecret)).ok).toBe(true);
