@@ -34,7 +34,7 @@ import {
 import { secretKeys, type SecretStore } from './profiles/secret-store';
 import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
-import type { VerificationEvent } from './server';
+import { DEFAULT_SCOPES_SUPPORTED, type VerificationEvent } from './server';
 import type { SandboxStack } from './stack';
 import { sandboxInfo } from './stack';
 import type { TraceRecorder } from './trace';
@@ -387,7 +387,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         recentDecisions: [...decisions],
         snippets: clientSnippets({
           mcpUrl: server.url,
-          scopes: ['openid', 'profile', 'email', 'whoami:read'],
+          scopes: DEFAULT_SCOPES_SUPPORTED,
         }),
       };
     },

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowSettings, StepState } from '../../main/client/engine/flow';
 import { FlowStepError } from '../../main/client/engine/notes';
 import { startEngineHost } from '../support/engine-host';
-import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
+import { startTestSandbox } from '../support/sandbox';
 import { startTutorialReferenceServer } from '../support/tutorial-reference-server';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
@@ -38,7 +38,7 @@ describe('the flow engine', () => {
   let sandbox: Sandbox;
   let host: Host;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
+    sandbox = await startTestSandbox();
   });
   afterAll(() => sandbox?.close());
   afterEach(() => host?.close());

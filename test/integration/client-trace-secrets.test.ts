@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowSettings } from '../../main/client/engine/flow';
 import { startEngineHost } from '../support/engine-host';
 import { createWiretap } from '../support/wiretap';
-import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
+import { startTestSandbox } from '../support/sandbox';
 
 describe('the exported trace', () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
+    sandbox = await startTestSandbox();
   });
   afterAll(() => sandbox?.close());
 

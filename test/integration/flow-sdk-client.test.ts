@@ -11,7 +11,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestOAuthProvider, type TestProviderOptions } from '../support/oauth-provider';
-import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
+import { startTestSandbox } from '../support/sandbox';
 import { signIn, type SignInResult } from '../support/sign-in';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
@@ -75,7 +75,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
   let thirdParty: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
+    sandbox = await startTestSandbox();
     const users = sandbox.issuer.users;
     alice = users.find((u) => u.username === 'alice')!;
     bob = users.find((u) => u.username === 'bob')!;
@@ -121,7 +121,7 @@ describe('the MCP SDK client signs in at the sandbox issuer and calls whoami', (
         subject: alice.id,
         issuer: sandbox.issuer.issuer,
         verifiedBy: 'userinfo',
-        // The server asks for openid and profile only (THIRD_PARTY_SERVER_SCOPES), so no email.
+        // The server asks for openid and profile only (no email), so no email claim.
         claims: { sub: alice.id, username: 'alice', name: 'Alice Liddell' },
       });
     });

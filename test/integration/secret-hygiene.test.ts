@@ -17,7 +17,7 @@ import { FileProfileStore } from '../../main/profiles/store';
 import { createLogger } from '../../main/shared/logger';
 import { logTrace, TraceRecorder } from '../../main/trace';
 import { HttpBrowser } from '../support/http-browser';
-import { startTestSandbox, THIRD_PARTY_SERVER_SCOPES } from '../support/sandbox';
+import { startTestSandbox } from '../support/sandbox';
 import { signIn } from '../support/sign-in';
 import { createWiretap } from '../support/wiretap';
 
@@ -30,7 +30,7 @@ describe('secret hygiene', () => {
   let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
   let appDir: string;
   beforeAll(async () => {
-    sandbox = await startTestSandbox({ scopesSupported: THIRD_PARTY_SERVER_SCOPES });
+    sandbox = await startTestSandbox();
     appDir = await mkdtemp(join(tmpdir(), 'mcp-auth-hygiene-'));
   });
   afterAll(async () => {
