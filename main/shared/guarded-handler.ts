@@ -13,7 +13,9 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
  * Why a request target is refused, or undefined when it is fine. Only origin-form
  * (`/path?query`, RFC 9112 §3.2.1) is served: absolute-form is for proxies, asterisk-form for
  * server-wide OPTIONS, and `//host/...` would parse as another host in `new URL(target, base)`.
- * Percent-escapes must be complete and decode to UTF-8 (RFC 3986 §2.1, §2.5).
+ * The path's percent-escapes must be complete and decode to UTF-8 (RFC 3986 §2.1, §2.5). The
+ * query is left to the handler: the loopback listener answers a damaged callback with a page
+ * that tells the user what went wrong.
  */
 export function requestTargetProblem(target: string | undefined): string | undefined {
   if (!target || !VISIBLE_ASCII.test(target)) {
@@ -23,9 +25,9 @@ export function requestTargetProblem(target: string | undefined): string | undef
     return 'The request target must be a path starting with a single "/".';
   }
   try {
-    decodeURIComponent(target);
+    decodeURIComponent(target.split('?', 1)[0] ?? '');
   } catch {
-    return 'The request target has a malformed percent-escape (% must be followed by two hex digits that encode UTF-8).';
+    return 'The request target has a malformed percent-escape in its path (% must be followed by two hex digits that encode UTF-8).';
   }
   return undefined;
 }
