@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     notices.push(message);
   };
   const stack = await startStack(dataDir, problems);
+  for (const note of stack.issuer.notes) problems(note);
   const recorder = new TraceRecorder();
   logTrace(
     recorder,

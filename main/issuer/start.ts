@@ -6,11 +6,17 @@ import Provider from 'oidc-provider';
 import { allowedHosts, hostRefusal } from '../shared/host-check';
 import { listen } from '../shared/listen';
 import { DEFAULT_API_RESOURCES, validateApiResources } from './api-resources';
-import { loadOrCreateThirdPartySecret, sandboxClients, toClientMetadata } from './clients';
+import {
+  clientSecretsPath,
+  loadOrCreateThirdPartySecret,
+  sandboxClients,
+  toClientMetadata,
+} from './clients';
+import { protectIssuerData } from './data-files';
 import { logtoErrorBodies, notFoundBody, toLogtoErrorBody } from './error-body';
 import { interactionRoutes } from './interactions';
 import { providerConfiguration } from './provider-config';
-import { loadOrCreateSigningKeys } from './signing-keys';
+import { loadOrCreateSigningKeys, signingKeysPath } from './signing-keys';
 import type { ApiResource, IssuerOptions, RunningIssuer } from './types';
 import { demoUsers, SANDBOX_ROLES } from './users';
 import { homePage } from './views/home';
@@ -56,6 +62,10 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     ...(options.apiResources ?? DEFAULT_API_RESOURCES),
   ]);
   validateApiResources(apiResources);
+  const notes = await protectIssuerData(options.dataDir, [
+    signingKeysPath(options.dataDir),
+    clientSecretsPath(options.dataDir),
+  ]);
   const [signingKeys, thirdPartySecret] = await Promise.all([
     loadOrCreateSigningKeys(options.dataDir),
     loadOrCreateThirdPartySecret(options.dataDir),
@@ -170,6 +180,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       users: demoUsers(),
       clients,
       apiResources,
+      notes,
       setLatency: (ms) => {
         latencyMs = checkedLatency(ms);
       },
