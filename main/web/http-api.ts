@@ -4,22 +4,12 @@
  * Host is checked against DNS rebinding and Origin against cross-site requests.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { API_METHODS, type ApiMethod, type ApiResult } from '../../preload/api';
 import { toApiError, type AppApi } from '../api';
+import { readStaticFile } from '../shared/static-files';
 
 const MAX_BODY_BYTES = 1_048_576;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 /** The page may load only its own scripts and styles and talk only to its own origin. */
 export const WEB_CSP =
@@ -104,15 +94,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The path as a file name, or undefined when its escapes do not decode. */
-function decodedPath(path: string): string | undefined {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
-  }
-}
-
 export interface HttpApiOptions {
   api: AppApi;
   /** One-time links to external pages (see `createOpenLinks`). */
@@ -128,22 +109,18 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
   const methods = new Set<string>(API_METHODS);
 
   const serveFile = async (res: ServerResponse, path: string) => {
-    const root = normalize(opts.rendererDir);
-    const name = path === '/' ? 'index.html' : decodedPath(path);
-    if (name === undefined) return json(res, 400, { error: 'The path is not valid.' });
-    const file = normalize(join(root, name));
-    if (!file.startsWith(root + sep)) return json(res, 404, { error: 'not found' });
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    const found = await readStaticFile(opts.rendererDir, path);
+    if (found.status !== 200) {
+      return json(res, found.status, {
+        error: found.status === 400 ? 'The path is not valid.' : 'not found',
       });
-      res.end(body);
-    } catch {
-      json(res, 404, { error: 'not found' });
     }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': found.contentType,
+      'cache-control': found.file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    });
+    res.end(found.body);
   };
 
   const events = (req: IncomingMessage, res: ServerResponse) => {
