@@ -240,7 +240,7 @@ describe('every listener survives malformed requests', () => {
     {
       name: 'sandbox issuer',
       port: () => Number(issuerOrigin.port),
-      missing: '/nothing-here',
+      missing: '/oidc/nothing-here',
       good: async () => {
         const response = await fetch(
           `${issuerOrigin.origin}/oidc/.well-known/openid-configuration`,
