@@ -53,7 +53,7 @@ export function isFirstParty(clientId: string): boolean {
   return FIRST_PARTY.has(clientId);
 }
 
-function clientSecretsPath(dataDir: string): string {
+export function clientSecretsPath(dataDir: string): string {
   return join(issuerDataDir(dataDir), 'client-secrets.json');
 }
 

@@ -230,6 +230,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
         400,
       );
     }
+    // A form too large or malformed (express.urlencoded) is the browser's mistake, not ours.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendPage(res, interactionErrorPage('The form could not be read; try again.'), status);
+    }
     console.error('Sandbox issuer: interaction failed', error);
     return sendPage(res, interactionErrorPage('Something went wrong on the sandbox issuer.'), 500);
   });

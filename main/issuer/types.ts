@@ -68,6 +68,8 @@ export interface RunningIssuer {
   users: readonly DemoUser[];
   clients: readonly SandboxClient[];
   apiResources: readonly ApiResource[];
+  /** What was fixed at start, one sentence each (loose permissions on its key files); hosts show them. */
+  notes: readonly string[];
   /**
    * Changes the delay before every answer while running: shows how clients and the MCP server
    * behave with a distant or hung issuer (timeouts, caching), and lets it recover.
