@@ -40,6 +40,7 @@ export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
       ? `${part.signIn.username} signs in${part.signIn.consent ? ' and is asked for consent' : ''}.`
       : 'No one signs in: the mistake is caught before the browser opens.';
     beats.push({
+      kind: 'intro',
       part: index,
       title: part.title,
       narration: `Client ${part.outcome.clientId ?? '(none)'} asks for ${part.outcome.requestedScopes.join(' ')}. ${who}`,
@@ -53,6 +54,7 @@ export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
       const narration = first ? step.explanation : (act?.narration ?? '');
       const specRef = first ? step.specRef : act?.specRef;
       beats.push({
+        kind: 'arrow',
         part: index,
         arrow: arrow.index,
         title: arrow.label,
@@ -62,16 +64,13 @@ export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
       });
     }
     const { outcome } = part;
-    const ending: string[] = [];
-    if (outcome.grantedScopes)
-      ending.push(`Granted: ${outcome.grantedScopes.join(' ') || 'no API scope'}.`);
-    for (const v of outcome.verdicts) ending.push(`${v.what}: ${v.status}, ${v.explanation}`);
-    if (outcome.takeaway) ending.push(outcome.takeaway);
     if (part.status !== 'pending' && part.status !== 'running') {
+      // The verdicts and the granted scopes are shown from the outcome, as a list.
       beats.push({
+        kind: 'result',
         part: index,
         title: outcome.failure ? `${part.title}: what went wrong` : `${part.title}: the result`,
-        narration: ending.join(' '),
+        narration: outcome.takeaway ?? '',
         ...(outcome.failure && { failure: outcome.failure }),
       });
     }

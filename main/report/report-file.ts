@@ -95,7 +95,8 @@ const RunSchema = z.object({
   parts: z.array(PartSchema).max(20),
   beats: z.array(
     z.object({
-      part: z.number().int().nonnegative(),
+      kind: z.enum(['intro', 'arrow', 'result', 'compare']),
+      part: z.number().int().min(-1),
       arrow: z.number().int().nonnegative().optional(),
       title: text,
       narration: text,

@@ -108,6 +108,16 @@ function formField(exchange: HttpExchange, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * The app's own checks of an old access token (after refresh, after sign-out) name themselves in
+ * the MCP initialize's clientInfo; drawn as what they are, not as a new session.
+ */
+function isOldTokenCheck(exchange: HttpExchange): boolean {
+  const json = exchange.request.body?.json as { params?: { clientInfo?: { name?: unknown } } };
+  const name = json?.params?.clientInfo?.name;
+  return typeof name === 'string' && /-(signout|demo)-check$/.test(name);
+}
+
 /** What the client asks, in the words a room understands. */
 export function requestLabel(exchange: HttpExchange, toServer: boolean): string {
   const { method } = exchange.request;
@@ -118,6 +128,7 @@ export function requestLabel(exchange: HttpExchange, toServer: boolean): string 
       return "asks for the server's metadata";
     const rpc = rpcMethod(exchange);
     if (!bearer && rpc === 'initialize') return 'asks the MCP server, without a token';
+    if (isOldTokenCheck(exchange)) return 'shows the server the old access token';
     if (rpc === 'initialize') return 'opens an MCP session with the token';
     if (rpc === 'notifications/initialized') return 'says the session is ready';
     if (rpc === 'tools/list') return 'asks which tools there are';
@@ -153,6 +164,8 @@ export function responseLabel(exchange: HttpExchange, toServer: boolean): string
   const json = response.body?.json as { error?: unknown } | undefined;
   const oauthError = typeof json?.error === 'string' ? json.error : undefined;
   if (toServer) {
+    if (isOldTokenCheck(exchange))
+      return status < 300 ? `${status}: still accepted` : `${status}: rejected`;
     if (status === 401) {
       return 'authorization' in exchange.request.headers
         ? '401: this token is not accepted'
@@ -168,8 +181,8 @@ export function responseLabel(exchange: HttpExchange, toServer: boolean): string
     if (status < 300) return `${status}: OK`;
     return `${status}${oauthError ? `: ${oauthError}` : ''}`;
   }
-  if (status === 404 && /\.well-known/.test(path)) return '404: not here, try the next address';
-  if (/\.well-known/.test(path) && status === 200) return '200: my endpoints and what I support';
+  if (status === 404 && /\.well-known/.test(path)) return '404: try the next address';
+  if (/\.well-known/.test(path) && status === 200) return '200: endpoints and features';
   if (/\/auth$/.test(path) && status >= 300 && status < 400) return `${status}: go to sign-in`;
   if (/\/token$/.test(path) && status === 200) {
     const body = response.body?.json as Record<string, unknown> | undefined;
@@ -184,13 +197,13 @@ export function responseLabel(exchange: HttpExchange, toServer: boolean): string
 export function decisionLabel(d: VerificationEvent): string {
   const how =
     d.method === 'jwt'
-      ? "checked the JWT's signature, issuer, audience and expiry"
+      ? "checked the JWT's signature and audience"
       : d.method === 'userinfo'
         ? `asked the issuer's userinfo who the token belongs to${d.cached ? ' (cached)' : ''}`
-        : 'found no token';
+        : 'no token';
   const verdict =
     d.verdict === 'allowed' ? 'allowed' : d.verdict === 'rejected' ? 'rejected' : 'could not check';
-  return `${how}: ${verdict}${d.reason && d.verdict !== 'allowed' ? ` (${d.reason})` : ''}`;
+  return `${how}: ${verdict}${d.reason && d.verdict !== 'allowed' && d.method ? ` (${d.reason})` : ''}`;
 }
 
 /**

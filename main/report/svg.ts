@@ -6,13 +6,13 @@
  */
 import type { Lane, SequenceArrow, SequenceDiagram } from './sequence';
 
-const LANE_WIDTH = 270;
+const LANE_WIDTH = 240;
 const MARGIN = 16;
 const HEADER = 64;
 const ROW = 42;
 const LINE = 17;
 /** Characters per line of a failure's cause and fix, which run across the whole diagram. */
-const WRAP = 120;
+const WRAP = 110;
 
 export const escapeXml = (text: string): string =>
   text.replace(
@@ -44,7 +44,7 @@ function failureLines(arrow: SequenceArrow): string[] {
 }
 
 const STYLE = `
-.seq{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:14px}
+.seq{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:15px}
 .seq-lane-box{fill:#eef0f4;stroke:#8c95a4}
 .seq-lane-title{font-weight:650;fill:#13161c;font-size:15px}
 .seq-life{stroke:#c9ced8;stroke-dasharray:4 4}
@@ -57,7 +57,7 @@ const STYLE = `
 .seq-failed .seq-label{fill:#b3261e;font-weight:650}
 .seq-note{fill:#e3f4e8;stroke:#126b34}
 .seq-failed .seq-note,.seq-refused .seq-note{fill:#fde7e5;stroke:#b3261e}
-.seq-failure-text{fill:#b3261e;font-size:13px}
+.seq-failure-text{fill:#b3261e;font-size:14px}
 .seq-hit{fill:transparent;stroke:none}
 .seq-arrow.seq-current .seq-hit{fill:#e6eafc}
 .seq-arrow.seq-selected .seq-hit{fill:#fff3d6}
@@ -92,8 +92,8 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
     const x2 = laneX[arrow.to];
     const lineY = y + 28;
     if (arrow.kind === 'decision') {
-      const lines = wrap(arrow.label, 36).slice(0, 2);
-      const boxW = LANE_WIDTH - 16;
+      const lines = wrap(arrow.label, 28).slice(0, 2);
+      const boxW = LANE_WIDTH - 8;
       body.push(
         `<rect class="seq-note" x="${x1 - boxW / 2}" y="${y + 4}" width="${boxW}" height="${lines.length * LINE + 14}" rx="6"/>`,
         ...lines.map(

@@ -15,7 +15,8 @@ export interface DemoScenarioInfo {
 
 /** One beat of the story: an arrow of the diagram, or a narration between acts. */
 export interface DemoBeat {
-  /** Which part (person or client) it belongs to. */
+  kind: 'intro' | 'arrow' | 'result' | 'compare';
+  /** Which part (person or client) it belongs to; -1 for the whole story. */
   part: number;
   /** The diagram arrow it shows, when it is one. */
   arrow?: number;
