@@ -35,11 +35,13 @@ import {
 import { secretKeys, type SecretStore } from './profiles/secret-store';
 import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
-import type { VerificationEvent } from './server';
+import { DEFAULT_SCOPES_SUPPORTED, type VerificationEvent } from './server';
 import type { SandboxStack } from './stack';
 import { sandboxInfo } from './stack';
 import type { TraceRecorder } from './trace';
+import { createTracedFetch } from './trace';
 import { redactUrl } from './trace/redact';
+import { createDemoApi, DemoApiError } from './report/demo-api';
 
 export interface AppApiDeps {
   host: 'desktop' | 'web';
@@ -79,7 +81,11 @@ export class ApiError extends Error {
 }
 
 export function toApiError(error: unknown): ApiErrorBody {
-  if (error instanceof FlowStepError || error instanceof ApiError) {
+  if (
+    error instanceof FlowStepError ||
+    error instanceof ApiError ||
+    error instanceof DemoApiError
+  ) {
     return {
       message: error.message,
       ...(error.fix && { fix: error.fix }),
@@ -182,7 +188,71 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   const emitFlow = (active: ActiveFlow) =>
     publish({ type: 'flow', flow: structuredClone(active.view) });
 
+  // ---- Demo mode and reports (issue 10): scenarios played through this same API. ----
+  const demo = createDemoApi({
+    saveProfile: (input, secret) => api.saveProfile(input, secret),
+    connect: (profileId, mode) => api.connect(profileId, mode),
+    continueFlow: (flowId) => api.continueFlow(flowId),
+    callTool: (profileId, name, args) => api.callTool(profileId, name, args),
+    refresh: (profileId) => api.refresh(profileId),
+    signOut: (profileId) => api.signOut(profileId),
+    subscribe: (listener) => api.subscribe(listener),
+    events: () => deps.recorder.events(),
+    // The old access token stays here, in main; the page and the trace see only its fingerprint.
+    holdAccessToken: async (profileId) => {
+      const token = (await sessions.load(profileId))?.tokens.access_token;
+      const flowId = byProfile.get(profileId)?.flow.id;
+      if (!token) return undefined;
+      return async () => {
+        const traced = createTracedFetch({
+          recorder: deps.recorder,
+          party: 'client',
+          ...(flowId && { flowId }),
+          fetch: (url, init) =>
+            fetchWithTimeout(url instanceof Request ? url.url : url, init ?? {}),
+        });
+        const response = await traced(deps.stack.server.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 0,
+            method: 'initialize',
+            params: {
+              protocolVersion: '2025-06-18',
+              capabilities: {},
+              clientInfo: { name: 'mcp-auth-desktop-demo-check', version: '0' },
+            },
+          }),
+        });
+        await response.body?.cancel().catch(() => undefined);
+        return {
+          what: 'The old access token',
+          status: response.status,
+          accepted: response.ok,
+          explanation: response.ok
+            ? 'the server still accepts it: a JWT access token stays valid until it expires.'
+            : 'the server rejects it.',
+        };
+      };
+    },
+    sandbox: info,
+    ...(thirdPartySecret && { thirdPartySecret }),
+    serverSettings: {
+      verification: deps.stack.server.verification,
+      requiredScopes: deps.stack.server.requiredScopes,
+    },
+    appVersion: deps.version,
+    changed: (runId) => publish({ type: 'demo', runId }),
+  });
+
   const api: AppApi = {
+    ...demo,
+
     async getAppInfo(): Promise<AppInfo> {
       return {
         version: deps.version,
@@ -417,7 +487,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         recentDecisions: [...decisions],
         snippets: clientSnippets({
           mcpUrl: server.url,
-          scopes: ['openid', 'profile', 'email', 'whoami:read'],
+          scopes: DEFAULT_SCOPES_SUPPORTED,
         }),
       };
     },

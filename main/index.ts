@@ -1,7 +1,21 @@
 // Electron entry: wiring only. Everything it wires lives in main/electron/ and is unit-tested
 // under plain Node with fakes of the Electron objects (test/unit/electron-*.test.ts).
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
 import { createAppApi, type AppApi } from './api';
+import {
+  APP_PAGE_PRIVILEGES,
+  APP_PAGE_SCHEME,
+  createAppPageHandler,
+} from './electron/app-protocol';
 import { RedirectReceiver, startLoopbackListener, type LoopbackListener } from './client/redirect';
 import {
   claimSingleInstance,
@@ -51,6 +65,9 @@ let loopback: LoopbackListener | undefined;
 
 async function start(): Promise<void> {
   secureSession(session.defaultSession, { isAppUrl: isOurPage, log });
+  if (renderer.kind === 'app') {
+    protocol.handle(APP_PAGE_SCHEME, createAppPageHandler({ root: renderer.root }));
+  }
   const userData = app.getPath('userData');
   const notices: string[] = [];
   const onProblem = (message: string) => {
@@ -94,6 +111,9 @@ async function start(): Promise<void> {
     window = undefined;
   });
 }
+
+// Must happen before the app is ready: the page's scheme gets a real, secure origin.
+protocol.registerSchemesAsPrivileged([APP_PAGE_PRIVILEGES]);
 
 if (claimSingleInstance(app)) {
   registerProtocolClient({ app, scheme: APP_SCHEME, process, log });

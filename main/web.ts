@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     notices.push(message);
   };
   const stack = await startStack(dataDir, problems);
+  for (const note of stack.issuer.notes) problems(note);
   const recorder = new TraceRecorder();
   logTrace(
     recorder,
@@ -121,7 +122,9 @@ async function main(): Promise<void> {
   console.log(`MCP Auth Desktop (web) is running at ${url}`);
   console.log(`  sandbox issuer ${stack.issuer.issuer}, MCP server ${stack.server.url}`);
   console.log('  Press Ctrl-C to stop.');
-  if (!values['no-open']) await openInBrowser(url);
+  // The opener's command line is visible to every local user (`ps`): it gets a one-time link
+  // that redirects to the token URL, not the token itself.
+  if (!values['no-open']) await openInBrowser(`${where.origin}${links.create(url)}`);
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

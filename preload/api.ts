@@ -10,6 +10,8 @@ import type { SessionSummary, SignOutReport, StepState } from '../main/client/en
 import type { Profile } from '../main/profiles/schema';
 import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
+import type { DemoBeat, DemoPartView, DemoRunView, DemoScenarioInfo } from '../main/report/types';
+import type { SequenceArrow, SequenceDiagram } from '../main/report/sequence';
 
 export type {
   CallToolResult,
@@ -22,6 +24,15 @@ export type {
   StepState,
   Tool,
   VerificationEvent,
+};
+// Demo mode and reports.
+export type {
+  DemoBeat,
+  DemoPartView,
+  DemoRunView,
+  DemoScenarioInfo,
+  SequenceArrow,
+  SequenceDiagram,
 };
 
 export interface SandboxInfo {
@@ -113,7 +124,9 @@ export type AppEvent =
   | { type: 'server-decision'; decision: VerificationEvent }
   /** The web host cannot open a browser tab itself: the page opens it (desktop opens it in main). */
   | { type: 'open-url'; url: string; purpose: 'sign-in' | 'sign-out' }
-  | { type: 'profiles-changed' };
+  | { type: 'profiles-changed' }
+  /** A demo run changed: fetch it again with getDemoRun (masked or revealed, as the page shows it). */
+  | { type: 'demo'; runId: string };
 
 export interface DesktopApi {
   getAppInfo(): Promise<AppInfo>;
@@ -144,6 +157,20 @@ export interface DesktopApi {
 
   getServerStatus(): Promise<ServerStatus>;
 
+  // ---- Demo mode and reports (issue 10) ----
+  listDemoScenarios(): Promise<DemoScenarioInfo[]>;
+  /** Starts a scenario on the sandbox; `presenter` pauses before each browser sign-in. */
+  startDemo(scenarioId: string, options: { presenter: boolean }): Promise<DemoRunView>;
+  /** Next: lets a paused run go on (the browser opens). */
+  continueDemo(runId: string): Promise<void>;
+  stopDemo(runId: string): Promise<void>;
+  /** The run; emails and subject IDs masked unless `reveal`. Never a token. */
+  getDemoRun(runId: string, reveal: boolean): Promise<DemoRunView>;
+  /** The self-contained HTML report of a run (always masked). */
+  exportDemoReport(runId: string): Promise<string>;
+  /** A report file's text, checked, for a read-only replay. */
+  openDemoReport(html: string): Promise<DemoRunView>;
+
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
@@ -169,6 +196,14 @@ export const API_METHODS = [
   'exportTrace',
   'clearTrace',
   'getServerStatus',
+  // Demo mode and reports.
+  'listDemoScenarios',
+  'startDemo',
+  'continueDemo',
+  'stopDemo',
+  'getDemoRun',
+  'exportDemoReport',
+  'openDemoReport',
 ] as const satisfies readonly ApiMethod[];
 
 /** Errors cross the boundary as data, so the fix survives serialisation. */

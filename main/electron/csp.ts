@@ -1,7 +1,7 @@
 /**
- * The Content Security Policy of the app's own page. It is sent twice: as a response header by
- * `secureSession` (which alone can carry frame-ancestors) and as the `<meta>` tag in
- * renderer/index.html (which covers file:// loads, where no response header exists).
+ * The Content Security Policy of the app's own page. It is sent as a response header (which alone
+ * can carry frame-ancestors) by the app:// handler (app-protocol.ts) and, for the dev server, by
+ * `secureSession`; and as the `<meta>` tag in renderer/index.html, a second line of defence.
  */
 export const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],

@@ -21,9 +21,8 @@ export function describeUrl(input: unknown): string {
   } catch {
     return 'a malformed URL';
   }
-  const text =
-    url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:'
-      ? `${url.protocol}//${url.host}${url.pathname}`
-      : `a ${url.protocol} URL`;
+  const text = ['http:', 'https:', 'file:', 'app:'].includes(url.protocol)
+    ? `${url.protocol}//${url.host}${url.pathname}`
+    : `a ${url.protocol} URL`;
   return text.length > MAX_LOGGED_URL ? `${text.slice(0, MAX_LOGGED_URL)}…` : text;
 }

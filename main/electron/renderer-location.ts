@@ -1,13 +1,16 @@
 /**
  * Where the app's own page comes from, and the one test every guard uses to recognise it: the
- * electron-vite dev server in development, `out/renderer/index.html` otherwise.
+ * electron-vite dev server in development, otherwise `out/renderer/` served at app://renderer/
+ * (see app-protocol.ts).
  */
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_PAGE_HOST, APP_PAGE_SCHEME, APP_PAGE_URL } from './app-protocol';
 import type { HostLog } from './log';
 
 export type RendererLocation =
-  { kind: 'dev-server'; url: string; origin: string } | { kind: 'file'; path: string; url: string };
+  | { kind: 'dev-server'; url: string; origin: string }
+  /** `root` is the built renderer's folder, served by the app:// handler. */
+  | { kind: 'app'; root: string; url: string };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -33,27 +36,22 @@ export function rendererLocation(opts: {
       'Ignored ELECTRON_RENDERER_URL: the dev server must be an http(s) URL on localhost; loading the built page instead.',
     );
   }
-  const path = resolve(join(opts.outMainDir, '../renderer/index.html'));
-  return { kind: 'file', path, url: pathToFileURL(path).href };
+  return { kind: 'app', root: resolve(join(opts.outMainDir, '../renderer')), url: APP_PAGE_URL };
 }
 
-const samePath = (a: string, b: string) =>
-  process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
-
 /**
- * True for the app's own page only: the dev server's origin, or exactly the built index.html
- * (any query or fragment). Another file, even one beside it, is not the app.
+ * True for the app's own page only: the dev server's origin, or exactly app://renderer/index.html
+ * (any query or fragment). Another file of the app, or a file:// URL, is not the app.
  */
 export function isAppUrl(location: RendererLocation, candidate: unknown): boolean {
   if (typeof candidate !== 'string' || !URL.canParse(candidate)) return false;
   const url = new URL(candidate);
   if (location.kind === 'dev-server') return url.origin === location.origin;
-  if (url.protocol !== 'file:') return false;
-  let path: string;
-  try {
-    path = resolve(fileURLToPath(url));
-  } catch {
-    return false; // e.g. file://server/share on POSIX
-  }
-  return samePath(path, location.path);
+  return (
+    url.protocol === `${APP_PAGE_SCHEME}:` &&
+    url.host === APP_PAGE_HOST &&
+    url.pathname === '/index.html' &&
+    !url.username &&
+    !url.password
+  );
 }

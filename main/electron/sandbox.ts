@@ -14,7 +14,7 @@ import { startSandboxStack, type SandboxStack, type SandboxStackOptions } from '
 
 export interface DesktopSandbox {
   stack: SandboxStack;
-  /** One sentence per port that had to move. */
+  /** One sentence per key file whose permissions were tightened and per port that had to move. */
   notes: string[];
 }
 
@@ -34,11 +34,14 @@ export async function startSandboxWithFallback(
         what === 'MCP server' ? stack.server.url : stack.issuer.issuer;
       return {
         stack,
-        notes: moved.map(
-          ({ what, from }) =>
-            `Port ${from} was in use, so the ${what} runs on port ${new URL(address(what)).port} ` +
-            `instead (${address(what)}). Clients set up for port ${from} must use the new address.`,
-        ),
+        notes: [
+          ...stack.issuer.notes,
+          ...moved.map(
+            ({ what, from }) =>
+              `Port ${from} was in use, so the ${what} runs on port ${new URL(address(what)).port} ` +
+              `instead (${address(what)}). Clients set up for port ${from} must use the new address.`,
+          ),
+        ],
       };
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt >= 2) throw error;

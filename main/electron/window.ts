@@ -123,7 +123,6 @@ export interface WindowLike {
   once(event: 'ready-to-show', listener: () => void): unknown;
   show(): void;
   loadURL(url: string): Promise<void>;
-  loadFile(path: string): Promise<void>;
 }
 
 /** Opens the main window on the app's own page; shown once painted, to avoid a white flash. */
@@ -137,7 +136,6 @@ export async function createMainWindow<W extends WindowLike>(opts: {
     mainWindowOptions({ preload: opts.preload, devTools: opts.devTools }),
   );
   window.once('ready-to-show', () => window.show());
-  if (opts.renderer.kind === 'dev-server') await window.loadURL(opts.renderer.url);
-  else await window.loadFile(opts.renderer.path);
+  await window.loadURL(opts.renderer.url);
   return window;
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
+import type Provider from 'oidc-provider';
 import type { ClientMetadata } from 'oidc-provider';
 
 import { APP_POST_LOGOUT_REDIRECT_URI, APP_REDIRECT_URI } from '../shared/app-identity';
 import { issuerDataDir, readOrCreate } from './data-files';
 import { SIGNING_ALG } from './signing-keys';
-import type { SandboxClient } from './types';
+import type { AppPermissions, SandboxClient } from './types';
 
 export const NATIVE_CLIENT_ID = 'sandbox-native';
 export const THIRD_PARTY_CLIENT_ID = 'sandbox-third-party';
@@ -31,6 +32,20 @@ const LOOPBACK_CALLBACKS = [
 ];
 const LOOPBACK_SIGNED_OUT = ['http://127.0.0.1/signed-out', 'http://localhost/signed-out'];
 
+/**
+ * What the third-party app may ask for, as its Permissions tab would list it in Logto Console:
+ * the profile (not `email`) and the bundled server's permission. Logto refuses any other scope at
+ * /auth, before sign-in, with invalid_scope "requested scope is not allowed" naming it
+ * (docs/logto.md), and so does the sandbox.
+ */
+export const THIRD_PARTY_PERMISSIONS: AppPermissions = {
+  userData: ['profile'],
+  api: ['whoami:read'],
+};
+
+/** Logto lets every app request these whatever its Permissions say (OpenID Connect Core 1.0 sections 3.1.2.1 and 11). */
+const ALWAYS_PERMITTED = ['openid', 'offline_access'];
+
 const FIRST_PARTY = new Set([NATIVE_CLIENT_ID, SPA_CLIENT_ID]);
 
 /** First-party apps are consented automatically, like Logto; every other client sees the consent screen. */
@@ -38,7 +53,7 @@ export function isFirstParty(clientId: string): boolean {
   return FIRST_PARTY.has(clientId);
 }
 
-function clientSecretsPath(dataDir: string): string {
+export function clientSecretsPath(dataDir: string): string {
   return join(issuerDataDir(dataDir), 'client-secrets.json');
 }
 
@@ -81,10 +96,12 @@ export function sandboxClients(thirdPartySecret: string): SandboxClient[] {
       clientId: THIRD_PARTY_CLIENT_ID,
       clientSecret: thirdPartySecret,
       firstParty: false,
+      permissions: THIRD_PARTY_PERMISSIONS,
       redirectUris: [APP_REDIRECT_URI, ...LOOPBACK_CALLBACKS],
       postLogoutRedirectUris: [APP_POST_LOGOUT_REDIRECT_URI, ...LOOPBACK_SIGNED_OUT],
       description:
-        'Traditional web app, third-party, confidential (client_secret_basic): always shows the consent screen. ' +
+        'Traditional web app, third-party, confidential (client_secret_basic): always shows the consent screen, ' +
+        `and may request only ${[...THIRD_PARTY_PERMISSIONS.userData, ...THIRD_PARTY_PERMISSIONS.api].join(', ')} (its Permissions) besides openid and offline_access. ` +
         'Sandbox convenience: loopback redirect URIs match on any port; a real Logto Traditional web app needs the exact URI registered.',
     },
     {
@@ -115,6 +132,12 @@ export function toClientMetadata(client: SandboxClient): ClientMetadata {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     id_token_signed_response_alg: SIGNING_ALG,
+    // RFC 7591 `scope`: oidc-provider refuses any other scope at /auth with invalid_scope.
+    ...(client.permissions && {
+      scope: [...ALWAYS_PERMITTED, ...client.permissions.userData, ...client.permissions.api].join(
+        ' ',
+      ),
+    }),
   };
   switch (client.appType) {
     case 'Native':
@@ -131,4 +154,15 @@ export function toClientMetadata(client: SandboxClient): ClientMetadata {
         client_secret: client.clientSecret ?? '',
       };
   }
+}
+
+/**
+ * RP-initiated logout: the post_logout_redirect_uri must be registered exactly, as on Logto. The
+ * any-port loopback rule (RFC 8252 section 7.3) that oidc-provider also applies here for native
+ * clients is for redirect URIs only.
+ */
+export function exactPostLogoutRedirectUris(provider: Provider): void {
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function (uri: string) {
+    return this.postLogoutRedirectUris?.includes(uri) ?? false;
+  };
 }

@@ -1,10 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensurePrivateDir, restrictModeIfPresent } from '../shared/private-files';
 
 /** Everything the sandbox issuer persists lives in one folder of the app's data directory. */
 export function issuerDataDir(dataDir: string): string {
   return join(dataDir, 'issuer');
+}
+
+/**
+ * Makes the issuer's folder owner-only (0700) and each of `files` in it owner-only (0600) when
+ * they exist: a data folder made by an older version, or copied in, may be readable by others,
+ * and these files hold a private signing key and a client secret. Returns one sentence per fix,
+ * for the host to show like the secret store's.
+ */
+export async function protectIssuerData(dataDir: string, files: string[]): Promise<string[]> {
+  const notes = [await ensurePrivateDir(issuerDataDir(dataDir))];
+  for (const file of files) notes.push(await restrictModeIfPresent(file, 0o600));
+  return notes.filter((note): note is string => note !== undefined);
 }
 
 /**

@@ -11,13 +11,16 @@ export interface LogtoErrorBody {
   error_description: string;
   /** Logto's error code, e.g. `oidc.invalid_redirect_uri`. */
   code: string;
+  /** Logto's own wording of the error (its i18n phrase), not the RFC description. */
   message: string;
+  /** Whatever else the error carries: the refused `scope` of invalid_scope, `state` and `iss`. */
+  [extra: string]: unknown;
 }
 
-interface ErrorLike {
-  error: string;
-  error_description?: string | undefined;
-}
+type ErrorLike = { error: string; error_description?: string | undefined } & Record<
+  string,
+  unknown
+>;
 
 function isErrorLike(body: unknown): body is ErrorLike {
   return (
@@ -28,13 +31,27 @@ function isErrorLike(body: unknown): body is ErrorLike {
   );
 }
 
+/**
+ * Logto v1.37.1's `message` per OIDC error, as measured; any other error gets Logto's fallback
+ * phrase. `invalid_scope` really does carry the unfilled `{{error_description}}` placeholder.
+ */
+const LOGTO_MESSAGES: Record<string, string> = {
+  invalid_grant: 'Grant request is invalid.',
+  invalid_redirect_uri:
+    "`redirect_uri` did not match any of the client's registered `redirect_uris`.",
+  invalid_request: 'Request is invalid.',
+  invalid_scope: 'Invalid scope: {{error_description}}.',
+  invalid_token: 'Invalid token provided.',
+};
+
 export function toLogtoErrorBody(out: ErrorLike): LogtoErrorBody {
-  const description = out.error_description ?? out.error;
+  const { error, error_description, ...extra } = out;
   return {
-    error: out.error,
-    error_description: description,
-    code: `oidc.${out.error}`,
-    message: description,
+    code: `oidc.${error}`,
+    message: LOGTO_MESSAGES[error] ?? `An OIDC error occurred: oidc.${error}.`,
+    error,
+    error_description: error_description ?? error,
+    ...extra,
   };
 }
 
@@ -45,7 +62,7 @@ export function toLogtoErrorBody(out: ErrorLike): LogtoErrorBody {
  */
 export const renderErrorAsJson: NonNullable<Configuration['renderError']> = (ctx, out) => {
   ctx.type = 'application/json';
-  ctx.body = toLogtoErrorBody(out);
+  ctx.body = toLogtoErrorBody({ ...out });
 };
 
 type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => Promise<void>;
@@ -62,16 +79,16 @@ export function logtoErrorBodies(): ProviderMiddleware {
       ctx.body = toLogtoErrorBody(ctx.body);
     } else if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
       ctx.status = 404;
-      // Mounted under /oidc by express: the original URL still has the mount path.
-      const original = (ctx.req as { originalUrl?: string }).originalUrl ?? ctx.url;
-      ctx.body = notFoundBody(ctx.method, new URL(original, 'http://issuer.invalid').pathname);
+      // The path below the /oidc mount, as Logto names it.
+      ctx.body = notFoundBody(ctx.method, ctx.path);
     }
   };
 }
 
+/** Logto's answer to a path it does not serve under /oidc (HTTP 404). */
 export function notFoundBody(method: string, path: string): LogtoErrorBody {
   return toLogtoErrorBody({
-    error: 'not_found',
-    error_description: `${method} ${path} does not exist on the sandbox issuer.`,
+    error: 'invalid_request',
+    error_description: `unrecognized route or not allowed method (${method} on ${path})`,
   });
 }

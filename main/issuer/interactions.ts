@@ -210,15 +210,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     return provider.interactionFinished(req, res, { consent: { grantId } });
   });
 
-  // Deny: oidc-provider sends access_denied to the client's redirect_uri (RFC 6749 section 4.1.2.1).
+  // Deny is Logto's Cancel: its consent page sends the browser back to the redirect URI with no
+  // parameters at all (no error, no state, no code), and the client must read that as "cancelled"
+  // (docs/logto.md). The redirect URI was checked against the client's at /auth.
   router.post('/:uid/abort', parseForm, async (req, res) => {
-    await currentInteraction(provider, req, res);
-    return provider.interactionFinished(
-      req,
-      res,
-      { error: 'access_denied', error_description: 'End-User aborted interaction' },
-      { mergeWithLastSubmission: false },
-    );
+    const interaction = await currentInteraction(provider, req, res);
+    res.redirect(303, String(interaction.params.redirect_uri));
   });
 
   // An expired or foreign interaction gets a readable page instead of a stack trace.
@@ -232,6 +229,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
         ),
         400,
       );
+    }
+    // A form too large or malformed (express.urlencoded) is the browser's mistake, not ours.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendPage(res, interactionErrorPage('The form could not be read; try again.'), status);
     }
     console.error('Sandbox issuer: interaction failed', error);
     return sendPage(res, interactionErrorPage('Something went wrong on the sandbox issuer.'), 500);

@@ -63,16 +63,32 @@ function clientBasedCORS(
   });
 }
 
+/**
+ * A client's permitted scopes (its `scope` metadata) narrowed to the scopes this issuer defines:
+ * with other API resources configured, a permission of the default one simply does not exist.
+ */
+function permittedOnly(client: ClientMetadata, scopes: readonly string[]): ClientMetadata {
+  if (typeof client.scope !== 'string') return client;
+  return {
+    ...client,
+    scope: client.scope
+      .split(' ')
+      .filter((s) => scopes.includes(s))
+      .join(' '),
+  };
+}
+
 export function providerConfiguration(input: ProviderConfigInput): Configuration {
   const { apiResources, clients, signingKeys, dynamicClientRegistration } = input;
+  // OIDC scopes in Logto's order, then the API permissions: discovery lists them all, and a
+  // dynamically registered client may only register scopes the provider knows.
+  const scopes = [...LOGTO_OIDC_SCOPES, ...apiScopeNames(apiResources)];
 
   return {
     adapter: createAdapterFactory(),
-    clients,
+    clients: clients.map((client) => permittedOnly(client, scopes)),
     jwks: { keys: signingKeys },
-    // OIDC scopes in Logto's order, then the API permissions: discovery lists them all, and a
-    // dynamically registered client may only register scopes the provider knows.
-    scopes: [...LOGTO_OIDC_SCOPES, ...apiScopeNames(apiResources)],
+    scopes,
     claims: SCOPE_CLAIMS,
     // Logto puts every claim the scopes allow into the ID token, not only `sub`.
     conformIdTokenClaims: false,
@@ -103,7 +119,7 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       userinfo: { enabled: true },
       // RFC 7009: a client may revoke only its own tokens. A public client asking about another
       // client's token gets the usual 200 without effect; a confidential one gets invalid_request.
-      // JWT access tokens cannot be revoked (unsupported_token_type), as on Logto.
+      // A JWT access token gets 200 without effect, as on Logto v1.37.1 (logto-answers.ts).
       revocation: {
         enabled: true,
         allowedPolicy: (_ctx, client, token) => {
@@ -165,6 +181,15 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
       return { accountId: user.id, claims: () => ({ ...userClaims(user), sub: user.id }) };
     },
     clientBasedCORS,
+    // Logto's JWT access tokens always carry `scope`, empty for a user whose roles give no
+    // permission on the API; oidc-provider 9 leaves an empty one out.
+    formats: {
+      customizers: {
+        jwt: (_ctx, token, jwt) => {
+          if (token.kind === 'AccessToken') jwt.payload.scope ??= '';
+        },
+      },
+    },
     renderError: renderErrorAsJson,
     // Refresh tokens need `offline_access`, which oidc-provider (like Logto) keeps only with
     // prompt=consent; public clients rotate them on every use (the default rotateRefreshToken).

@@ -1,15 +1,24 @@
 import type { RequestListener } from 'node:http';
 
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import Provider from 'oidc-provider';
 
+import { allowedHosts, hostRefusal } from '../shared/host-check';
 import { listen } from '../shared/listen';
 import { DEFAULT_API_RESOURCES, validateApiResources } from './api-resources';
-import { loadOrCreateThirdPartySecret, sandboxClients, toClientMetadata } from './clients';
-import { logtoErrorBodies, notFoundBody } from './error-body';
+import {
+  clientSecretsPath,
+  exactPostLogoutRedirectUris,
+  loadOrCreateThirdPartySecret,
+  sandboxClients,
+  toClientMetadata,
+} from './clients';
+import { protectIssuerData } from './data-files';
+import { logtoErrorBodies, notFoundBody, toLogtoErrorBody } from './error-body';
 import { interactionRoutes } from './interactions';
+import { answersLikeLogto } from './logto-answers';
 import { providerConfiguration } from './provider-config';
-import { loadOrCreateSigningKeys } from './signing-keys';
+import { loadOrCreateSigningKeys, signingKeysPath } from './signing-keys';
 import type { ApiResource, IssuerOptions, RunningIssuer } from './types';
 import { demoUsers, SANDBOX_ROLES } from './users';
 import { homePage } from './views/home';
@@ -55,6 +64,10 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     ...(options.apiResources ?? DEFAULT_API_RESOURCES),
   ]);
   validateApiResources(apiResources);
+  const notes = await protectIssuerData(options.dataDir, [
+    signingKeysPath(options.dataDir),
+    clientSecretsPath(options.dataDir),
+  ]);
   const [signingKeys, thirdPartySecret] = await Promise.all([
     loadOrCreateSigningKeys(options.dataDir),
     loadOrCreateThirdPartySecret(options.dataDir),
@@ -101,6 +114,8 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       await next();
     });
     provider.use(logtoErrorBodies());
+    provider.use(answersLikeLogto());
+    exactPostLogoutRedirectUris(provider);
     provider.on('server_error', (_ctx: unknown, error: unknown) => {
       console.error('Sandbox issuer: internal error', error);
     });
@@ -108,6 +123,19 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     const demoAccounts = demoAccountHints();
     const app = express();
     app.disable('x-powered-by');
+    // DNS rebinding: a page whose name resolves to 127.0.0.1 must not drive sign-ins here.
+    const hosts = allowedHosts({ bound: host, port: listening.port, extra: [origin] });
+    app.use((req, res, next) => {
+      const refusal = hostRefusal(req.headers.host, hosts, {
+        what: 'sandbox issuer',
+        remedy: `open it at ${origin}.`,
+      });
+      if (!refusal) return next();
+      res
+        .status(403)
+        .set('Cache-Control', 'no-store')
+        .json(toLogtoErrorBody({ error: 'host_not_allowed', error_description: refusal }));
+    });
     app.get('/', (_req, res) => {
       res.set(PAGE_HEADERS).type('html').send(homePage(issuer, demoAccounts));
     });
@@ -122,7 +150,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     // oidc-provider also serves RFC 8414 metadata at /oidc/.well-known/oauth-authorization-server;
     // Logto v1.37 does not (it arrived in v1.42), so MCP clients must find the OpenID document.
     app.all('/oidc/.well-known/oauth-authorization-server', (req, res) => {
-      res.status(404).json(notFoundBody(req.method, req.originalUrl.split('?')[0] ?? req.path));
+      res.status(404).json(notFoundBody(req.method, '/.well-known/oauth-authorization-server'));
     });
     // No body parser may run before the provider: it reads request bodies itself.
     app.use('/oidc', provider.callback());
@@ -131,6 +159,22 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     app.use((req, res) => {
       res.status(404).json(notFoundBody(req.method, req.path));
     });
+    // Client errors express raises itself (an undecodable path parameter) keep their 4xx; anything
+    // else is logged and answered with a plain 500, never express's default page with a stack.
+    app.use(((error, req, res, next) => {
+      if (res.headersSent) return next(error);
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        res
+          .status(status)
+          .json(toLogtoErrorBody({ error: 'invalid_request', error_description: 'Bad request.' }));
+        return;
+      }
+      console.error(`Sandbox issuer: internal error on ${req.method} ${req.path}`, error);
+      res
+        .status(500)
+        .json(toLogtoErrorBody({ error: 'server_error', error_description: 'Internal error.' }));
+    }) satisfies ErrorRequestHandler);
     handler = app;
 
     return {
@@ -140,6 +184,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       users: demoUsers(),
       clients,
       apiResources,
+      notes,
       setLatency: (ms) => {
         latencyMs = checkedLatency(ms);
       },

@@ -23,12 +23,23 @@ export interface DemoUser {
 /** Logto's application types that the sandbox offers. */
 export type AppType = 'Native' | 'Traditional web' | 'SPA';
 
+export interface AppPermissions {
+  userData: string[];
+  api: string[];
+}
+
 export interface SandboxClient {
   appType: AppType;
   clientId: string;
   clientSecret?: string;
   /** First-party apps are consented automatically; third-party apps always see the consent screen (like Logto). */
   firstParty: boolean;
+  /**
+   * A third-party app's Permissions tab in Logto Console: the user data (OIDC scopes) and API
+   * permissions it may request. Anything else is refused at /auth before sign-in. Absent for
+   * first-party apps, which may request every scope the tenant knows.
+   */
+  permissions?: AppPermissions;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   description: string;
@@ -57,6 +68,8 @@ export interface RunningIssuer {
   users: readonly DemoUser[];
   clients: readonly SandboxClient[];
   apiResources: readonly ApiResource[];
+  /** What was fixed at start, one sentence each (loose permissions on its key files); hosts show them. */
+  notes: readonly string[];
   /**
    * Changes the delay before every answer while running: shows how clients and the MCP server
    * behave with a distant or hung issuer (timeouts, caching), and lets it recover.

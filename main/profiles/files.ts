@@ -1,6 +1,7 @@
 /** Small file helpers shared by the profile and secret stores: atomic writes, owner-only modes, backups. */
 import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { POSIX_MODES } from '../shared/private-files';
 import { dirname } from 'node:path';
 
 /** Runs tasks one after another, so a read-modify-write never interleaves with another. */
@@ -20,8 +21,7 @@ export const isErrnoException = (error: unknown, code: string): boolean =>
 export const errorText = (error: unknown): string =>
   error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
 
-/** POSIX permission bits are meaningless on Windows (ACLs decide there); we neither check nor fix them. */
-export const POSIX_MODES = process.platform !== 'win32';
+export { ensurePrivateDir, POSIX_MODES, restrictMode } from '../shared/private-files';
 
 /**
  * Writes the whole file or nothing: a temporary file in the same folder, flushed to disk, then
@@ -94,22 +94,3 @@ export async function copyAside(file: string): Promise<string> {
   if (POSIX_MODES) await chmod(backup, 0o600);
   return backup;
 }
-
-/**
- * Makes sure `path` exists (for a folder) and has no permission bits beyond `mode`; returns a
- * sentence describing what was fixed, if anything.
- */
-export async function restrictMode(path: string, mode: number): Promise<string | undefined> {
-  if (!POSIX_MODES) return undefined;
-  const current = (await stat(path)).mode & 0o777;
-  if ((current & ~mode) === 0) return undefined;
-  await chmod(path, mode);
-  return `Permissions of ${path} were ${octal(current)} (readable by others); set to ${octal(mode)} (owner only).`;
-}
-
-export async function ensurePrivateDir(dir: string): Promise<string | undefined> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  return restrictMode(dir, 0o700);
-}
-
-const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`;

@@ -448,6 +448,9 @@ export function sandboxProfiles(opts: { mcpUrl: string; issuer: string }): Profi
       name: 'Sandbox (third-party agent)',
       clientId: 'sandbox-third-party',
       hasClientSecret: true,
+      // Its Permissions do not include email: like a third-party Logto app, asking for it would be
+      // refused with invalid_scope before sign-in.
+      scopes: DEFAULT_SCOPES.filter((scope) => scope !== 'email'),
     }),
   ];
 }

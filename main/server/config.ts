@@ -4,7 +4,13 @@ import { z } from 'zod';
 /** The port the bundled MCP server uses unless told otherwise (Logto's MCP guides use 3001 too). */
 export const DEFAULT_SERVER_PORT = 3001;
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
-export const DEFAULT_SCOPES_SUPPORTED = ['openid', 'profile', 'email', 'whoami:read'];
+/**
+ * What the server advertises (RFC 9728 scopes_supported and its challenges), and so what MCP
+ * clients request. No `email`: a Logto third-party app refuses any scope not enabled in its
+ * Permissions, and a server that asks every client for it breaks third-party sign-in. A profile
+ * may still ask for `email` itself.
+ */
+export const DEFAULT_SCOPES_SUPPORTED = ['openid', 'profile', 'whoami:read'];
 export const DEFAULT_ISSUER_TIMEOUT_MS = 5_000;
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
 

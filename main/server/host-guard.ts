@@ -1,10 +1,13 @@
+/**
+ * DNS-rebinding protection (the Host check shared by every listener, main/shared/host-check.ts)
+ * plus the Origin check: a browser always sends its page's Origin. We answer only our own names
+ * and loopback (or configured) origins.
+ */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
-/**
- * DNS-rebinding protection (the MCP transport spec's "Security Warning"): a page on evil.example
- * that rebinds its name to 127.0.0.1 still sends `Host: evil.example`, and a browser always sends
- * its page's Origin. We answer only our own names and loopback (or configured) origins.
- */
+import { allowedHosts, hostRefusal, isLoopbackOrigin } from '../shared/host-check';
+
+export { isLoopbackOrigin, normalizeHost } from '../shared/host-check';
 
 export interface OriginPolicy {
   port: number;
@@ -17,18 +20,6 @@ export interface OriginPolicy {
   allowedOrigins: string[];
 }
 
-/** host[:port] as URL.host spells it: lower case, default port dropped, IPv6 bracketed. */
-export function normalizeHost(value: string): string | undefined {
-  try {
-    const url = new URL(`http://${value.trim()}`);
-    if (url.username || url.password || url.pathname !== '/' || url.search || url.hash)
-      return undefined;
-    return url.host;
-  } catch {
-    return undefined;
-  }
-}
-
 export function normalizeOrigin(value: string): string | undefined {
   try {
     const url = new URL(value);
@@ -39,31 +30,12 @@ export function normalizeOrigin(value: string): string | undefined {
   }
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** Any loopback origin, any port: the MCP Inspector runs in a browser at localhost:6274. */
-export function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK.has(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
 export function allowedHostSet(policy: OriginPolicy): Set<string> {
-  const bound =
-    policy.host.includes(':') && !policy.host.startsWith('[') ? `[${policy.host}]` : policy.host;
-  const entries = [
-    `localhost:${policy.port}`,
-    `127.0.0.1:${policy.port}`,
-    `[::1]:${policy.port}`,
-    `${bound}:${policy.port}`,
-    new URL(policy.resource).host,
-    new URL(policy.origin).host,
-    ...policy.allowedHosts,
-  ];
-  return new Set(entries.map(normalizeHost).filter((h): h is string => Boolean(h)));
+  return allowedHosts({
+    bound: policy.host,
+    port: policy.port,
+    extra: [policy.resource, policy.origin, ...policy.allowedHosts],
+  });
 }
 
 export function isOriginAllowed(origin: string, allowedOrigins: Set<string>): boolean {
@@ -81,16 +53,13 @@ export function createHostGuard(policy: OriginPolicy): RequestHandler {
   const origins = new Set(
     policy.allowedOrigins.map(normalizeOrigin).filter((o): o is string => Boolean(o)),
   );
-  const hostList = [...hosts].join(', ');
   return (req: Request, res: Response, next: NextFunction) => {
-    const rawHost = req.headers.host ?? '';
-    const host = normalizeHost(rawHost);
-    if (!host || !hosts.has(host)) {
-      forbid(
-        res,
-        'host_not_allowed',
-        `Host ${JSON.stringify(rawHost)} is not one of this server's names (${hostList}). This protects against DNS rebinding; add the name to allowedHosts if you put a proxy in front.`,
-      );
+    const refusal = hostRefusal(req.headers.host, hosts, {
+      what: 'MCP server',
+      remedy: 'add the name to allowedHosts if you put a proxy in front.',
+    });
+    if (refusal) {
+      forbid(res, 'host_not_allowed', refusal);
       return;
     }
     const origin = req.headers.origin;

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardHandler } from './guarded-handler';
 
 export class PortInUseError extends Error {
   constructor(
@@ -22,13 +23,14 @@ export interface Listening {
 
 /**
  * Listens on host:port (0 picks a free port) and turns EADDRINUSE into an error that names the
- * port and says how to pick another one.
+ * port and says how to pick another one. The handler runs inside `guardHandler`: malformed
+ * targets get a 400 and a failing handler a 500, never an exception out of the server.
  */
 export async function listen(
   handler: RequestListener,
   opts: { host: string; port: number; label: string; howToChange: string },
 ): Promise<Listening> {
-  const server = createServer(handler);
+  const server = createServer(guardHandler(handler, opts.label));
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);

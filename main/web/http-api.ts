@@ -4,22 +4,12 @@
  * Host is checked against DNS rebinding and Origin against cross-site requests.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { API_METHODS, type ApiMethod, type ApiResult } from '../../preload/api';
 import { toApiError, type AppApi } from '../api';
+import { readStaticFile } from '../shared/static-files';
 
 const MAX_BODY_BYTES = 1_048_576;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 /** The page may load only its own scripts and styles and talk only to its own origin. */
 export const WEB_CSP =
@@ -76,15 +66,32 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('too large');
-    chunks.push(chunk);
+class BodyTooLargeError extends Error {}
+
+/**
+ * The body as text, or BodyTooLargeError past MAX_BODY_BYTES. The rest of an oversized body is
+ * still read and dropped, so the 413 reaches the client instead of a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<string> {
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+    return Promise.reject(new BodyTooLargeError());
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    let chunks: Buffer[] | undefined = [];
+    req.on('data', (chunk: Buffer) => {
+      if (!chunks) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks = undefined;
+      reject(new BodyTooLargeError());
+    });
+    req.on('end', () => chunks && resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 export interface HttpApiOptions {
@@ -102,20 +109,18 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
   const methods = new Set<string>(API_METHODS);
 
   const serveFile = async (res: ServerResponse, path: string) => {
-    const root = normalize(opts.rendererDir);
-    const file = normalize(join(root, path === '/' ? 'index.html' : decodeURIComponent(path)));
-    if (!file.startsWith(root + sep)) return json(res, 404, { error: 'not found' });
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    const found = await readStaticFile(opts.rendererDir, path);
+    if (found.status !== 200) {
+      return json(res, found.status, {
+        error: found.status === 400 ? 'The path is not valid.' : 'not found',
       });
-      res.end(body);
-    } catch {
-      json(res, 404, { error: 'not found' });
     }
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': found.contentType,
+      'cache-control': found.file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    });
+    res.end(found.body);
   };
 
   const events = (req: IncomingMessage, res: ServerResponse) => {
@@ -139,9 +144,18 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
 
   const call = async (req: IncomingMessage, res: ServerResponse, method: string) => {
     if (!methods.has(method)) return json(res, 404, { error: `no API method ${method}` });
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      return json(res, 413, {
+        error: `Request bodies are limited to ${MAX_BODY_BYTES / 1_048_576} MB.`,
+      });
+    }
     let args: unknown[];
     try {
-      const body = JSON.parse((await readBody(req)) || '{}') as { args?: unknown };
+      const body = JSON.parse(text || '{}') as { args?: unknown };
       args = Array.isArray(body.args) ? body.args : [];
     } catch {
       return json(res, 400, { error: 'The request body must be JSON: {"args": [...]}' });
@@ -161,7 +175,10 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
     if (!hosts.includes(req.headers.host ?? '')) {
       return json(res, 403, { error: 'This address is served only as 127.0.0.1 or localhost.' });
     }
-    const url = new URL(req.url ?? '/', origin);
+    const target = req.url ?? '/';
+    if (!URL.canParse(target, origin))
+      return json(res, 400, { error: 'The address is not valid.' });
+    const url = new URL(target, origin);
     if (url.pathname.startsWith('/open/') && req.method === 'GET') {
       const target = opts.links.take(url.pathname.slice('/open/'.length));
       if (!target) return json(res, 404, { error: 'This link was already used or has expired.' });

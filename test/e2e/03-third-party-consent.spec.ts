@@ -13,7 +13,7 @@ import {
 freshHostPerFile();
 test.describe.configure({ mode: 'serial' });
 
-test('the third-party profile: Deny on the consent page shows a clear access-denied message', async ({
+test('the third-party profile: Deny on the consent page shows a clear cancelled message', async ({
   app: page,
 }, testInfo) => {
   await profileButton(page, /Sandbox \(third-party agent\)/).click();
@@ -25,7 +25,8 @@ test('the third-party profile: Deny on the consent page shows a clear access-den
   await signInOnIssuerPage(tab, ALICE, 'deny');
 
   await page.bringToFront();
-  const alert = page.getByRole('alert').filter({ hasText: /denied/i });
+  // Like Logto's Cancel, Deny returns with no parameters: the app reports a cancelled sign-in.
+  const alert = page.getByRole('alert').filter({ hasText: /cancelled/i });
   await expect(alert).toBeVisible({ timeout: 30_000 });
   await expect(alert.getByText('How to fix it')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Signed in', exact: true })).toHaveCount(0);

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   _electron as electron,
   expect,
@@ -68,9 +67,9 @@ test.afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-test('opens one window on the built page', async () => {
+test('opens one window on the built page, served over app:// rather than file://', async () => {
   expect(app.windows()).toHaveLength(1);
-  expect(page.url()).toBe(pathToFileURL(join(root, 'out/renderer/index.html')).href);
+  expect(page.url()).toBe('app://renderer/index.html');
   expect(await page.title()).toBe('MCP Auth Desktop');
 });
 

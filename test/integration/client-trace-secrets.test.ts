@@ -34,7 +34,8 @@ describe('the exported trace', () => {
         clientSecret,
         // A client secret is only ever sent to the issuer the profile names.
         issuer: sandbox.issuer.issuer,
-        scopes: ['openid', 'profile', 'email'],
+        // Its Permissions have no email (like a third-party Logto app's).
+        scopes: ['openid', 'profile'],
         resource: { mode: 'auto' },
         extraParams: {},
         refreshTokens: true,

@@ -1161,7 +1161,7 @@ function check(endpoint: Endpoint, attempt: Attempt, expected: Expected, answer:
   if (expected.error === null) {
     // RFC 6750 §3.1: no Bearer credentials, no error code; where to get a token and what to ask.
     expect(challenge.params.error, where).toBeUndefined();
-    expect(challenge.params.scope, where).toBe('openid profile email whoami:read');
+    expect(challenge.params.scope, where).toBe('openid profile whoami:read');
     expect(body.error, where).toBe('unauthorized');
     return;
   }

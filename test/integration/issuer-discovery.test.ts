@@ -87,7 +87,7 @@ describe('discovery', () => {
     ]) {
       const response = await fetch(`${issuer.origin}${path}`);
       expect(response.status, path).toBe(404);
-      expect(await response.json()).toMatchObject({ error: 'not_found' });
+      expect(await response.json()).toMatchObject({ error: 'invalid_request' });
     }
     const registration = await fetch(`${issuer.issuer}/reg`, {
       method: 'POST',

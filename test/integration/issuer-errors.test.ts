@@ -47,15 +47,18 @@ function redirectError(response: Response): Record<string, string | null> {
 }
 
 describe('error bodies shaped like Logto (JSON, 400, even for a browser)', () => {
-  it('unknown client at /auth: invalid_client "invalid client <id>"', async () => {
-    const response = await authorize({ client_id: 'no-such-app' });
+  it('unknown client at /auth: invalid_client "invalid client <id>", with state and iss', async () => {
+    const response = await authorize({ client_id: 'no-such-app', state: 'st-1' });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(await response.json()).toEqual({
       error: 'invalid_client',
       error_description: 'invalid client no-such-app',
       code: 'oidc.invalid_client',
-      message: 'invalid client no-such-app',
+      // Logto's fallback wording for an error it has no phrase for.
+      message: 'An OIDC error occurred: oidc.invalid_client.',
+      state: 'st-1',
+      iss: issuer.issuer,
     });
   });
 
@@ -67,7 +70,10 @@ describe('error bodies shaped like Logto (JSON, 400, even for a browser)', () =>
       redirect_uri: APP_REDIRECT_URI,
     });
     expect(status).toBe(400);
-    expect(json).toMatchObject({ error: 'invalid_client', message: 'invalid client no-such-app' });
+    expect(json).toMatchObject({
+      error: 'invalid_client',
+      error_description: 'invalid client no-such-app',
+    });
   });
 
   it('unregistered redirect URI: invalid_redirect_uri, never a redirect', async () => {
@@ -78,7 +84,8 @@ describe('error bodies shaped like Logto (JSON, 400, even for a browser)', () =>
       error: 'invalid_redirect_uri',
       error_description: "redirect_uri did not match any of the client's registered redirect_uris",
       code: 'oidc.invalid_redirect_uri',
-      message: "redirect_uri did not match any of the client's registered redirect_uris",
+      message: "`redirect_uri` did not match any of the client's registered `redirect_uris`.",
+      iss: issuer.issuer,
     });
   });
 
@@ -115,7 +122,7 @@ describe('error bodies shaped like Logto (JSON, 400, even for a browser)', () =>
       error: 'invalid_target',
       error_description: 'resource indicator is missing, or unknown',
       code: 'oidc.invalid_target',
-      message: 'resource indicator is missing, or unknown',
+      message: 'An OIDC error occurred: oidc.invalid_target.',
     });
   });
 
@@ -128,13 +135,21 @@ describe('error bodies shaped like Logto (JSON, 400, even for a browser)', () =>
       code_verifier: pkce().verifier,
     });
     expect(status).toBe(400);
-    expect(json).toMatchObject({ error: 'invalid_grant', message: 'grant request is invalid' });
+    expect(json).toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'grant request is invalid',
+      message: 'Grant request is invalid.',
+    });
   });
 
-  it('unknown paths under /oidc answer a JSON 404', async () => {
+  it("unknown paths under /oidc answer a JSON 404, in Logto's words", async () => {
     const response = await fetch(`${issuer.issuer}/nope`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: 'not_found', code: 'oidc.not_found' });
+    expect(await response.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'unrecognized route or not allowed method (GET on /nope)',
+      code: 'oidc.invalid_request',
+    });
   });
 });
 

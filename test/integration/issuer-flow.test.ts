@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { APP_REDIRECT_URI } from '../../main/shared/app-identity';
+import { APP_POST_LOGOUT_REDIRECT_URI, APP_REDIRECT_URI } from '../../main/shared/app-identity';
 import { DEFAULT_RESOURCE } from '../../main/issuer';
 import {
   Browser,
@@ -195,7 +195,7 @@ describe('third-party client', () => {
         response_type: 'code',
         client_id: 'sandbox-third-party',
         redirect_uri: APP_REDIRECT_URI,
-        scope: 'openid profile email whoami:read',
+        scope: 'openid profile whoami:read',
         resource: DEFAULT_RESOURCE,
       })}`,
     );
@@ -203,11 +203,35 @@ describe('third-party client', () => {
     expect(step.response.status).toBe(200);
     expect(step.body).toContain('MCP Auth Desktop (third-party demo)');
     expect(step.body).toContain('Alice Liddell');
-    expect(step.body).toContain('Your email address');
+    expect(step.body).toContain('Your name, username and profile picture');
     expect(step.body).toContain('MCP Auth Desktop server');
     expect(step.body).toContain('Read your identity through the whoami tool');
     expect(step.body).toMatch(/>Allow</);
     expect(step.body).toMatch(/>Deny</);
+  });
+
+  it('refuses a scope outside its Permissions before sign-in, naming it (invalid_scope)', async () => {
+    const response = await fetch(
+      `${issuer.issuer}/auth?${new URLSearchParams({
+        response_type: 'code',
+        client_id: 'sandbox-third-party',
+        redirect_uri: APP_REDIRECT_URI,
+        scope: 'openid profile email whoami:read',
+        resource: DEFAULT_RESOURCE,
+        state: 'st-email',
+      })}`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location') ?? '');
+    expect(`${location.protocol}${location.pathname}`).toBe(APP_REDIRECT_URI);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      error: 'invalid_scope',
+      error_description: 'requested scope is not allowed',
+      scope: 'email',
+      state: 'st-email',
+      iss: issuer.issuer,
+    });
   });
 
   it('tells bob which requested permissions his roles do not give him', async () => {
@@ -227,7 +251,7 @@ describe('third-party client', () => {
     expect(step.body).toContain('<code>whoami:read</code>');
   });
 
-  it('Deny sends access_denied to the redirect URI', async () => {
+  it("Deny (Logto's Cancel) returns to the bare redirect URI: no error, no state, no code", async () => {
     const { callback } = await signIn(
       issuer,
       {
@@ -239,10 +263,7 @@ describe('third-party client', () => {
       ALICE,
       { consent: 'deny' },
     );
-    expect(callback.href.startsWith(APP_REDIRECT_URI)).toBe(true);
-    expect(callback.searchParams.get('error')).toBe('access_denied');
-    expect(callback.searchParams.get('state')).toBe('keep-me');
-    expect(callback.searchParams.get('code')).toBeNull();
+    expect(callback.href).toBe(APP_REDIRECT_URI);
   });
 
   it('Allow, then the code is exchanged with client_secret_basic (PKCE optional for it)', async () => {
@@ -405,14 +426,14 @@ describe('revocation and sign-out', () => {
     const page = await browser.go(
       `${issuer.issuer}/session/end?${new URLSearchParams({
         id_token_hint: String(json.id_token),
-        post_logout_redirect_uri: 'http://127.0.0.1:53682/signed-out',
+        post_logout_redirect_uri: APP_POST_LOGOUT_REDIRECT_URI,
         state: 'bye',
       })}`,
     );
     expect(page.response.status).toBe(200);
     expect(page.body).toContain('Sign out?');
     const done = await browser.submit(page.body, '/session/end/confirm', { logout: 'yes' });
-    expect(done.leftTo?.href).toBe('http://127.0.0.1:53682/signed-out?state=bye');
+    expect(done.leftTo?.href).toBe(`${APP_POST_LOGOUT_REDIRECT_URI}?state=bye`);
 
     // Signed out: the next authorization asks for the password again.
     const again = await browser.go(

@@ -96,6 +96,8 @@ describe('secret hygiene', () => {
         // A client secret is only ever sent to the issuer the profile names.
         issuer: sandbox.issuer.issuer,
         clientId: 'sandbox-third-party',
+        // Its Permissions have no email (like a third-party Logto app's).
+        scopes: ['openid', 'profile'],
         refreshTokens: true,
       };
       expect((await api.saveProfile(profile, clientSecret)).ok).toBe(true);

@@ -214,7 +214,7 @@ describe('RFC 6750 answers to bad credentials', () => {
     } else {
       // RFC 6750 §3.1: no credentials => no error code, but where to get them and what to ask for.
       expect(challenge.params.error).toBeUndefined();
-      expect(challenge.params.scope).toBe('openid profile email whoami:read');
+      expect(challenge.params.scope).toBe('openid profile whoami:read');
     }
 
     const body = JSON.parse(text) as { error: string; error_description: string };

@@ -55,7 +55,7 @@ describe('protected resource metadata (RFC 9728)', () => {
     const expected = {
       resource: server.resource,
       authorization_servers: [issuer.issuer],
-      scopes_supported: ['openid', 'profile', 'email', 'whoami:read'],
+      scopes_supported: ['openid', 'profile', 'whoami:read'],
       bearer_methods_supported: ['header'],
       resource_name: 'MCP Auth Desktop server',
     };
@@ -82,7 +82,7 @@ describe('protected resource metadata (RFC 9728)', () => {
       });
       expect(challenge.status).toBe(401);
       const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(challenge);
-      expect(scope).toBe('openid profile email whoami:read');
+      expect(scope).toBe('openid profile whoami:read');
       expect(resourceMetadataUrl?.href).toBe(server.resourceMetadataUrl);
       const viaChallenge = await discoverOAuthProtectedResourceMetadata(serverUrl, {
         resourceMetadataUrl: resourceMetadataUrl ?? '',

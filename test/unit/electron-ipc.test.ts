@@ -117,8 +117,12 @@ describe('createIpcRouter', () => {
   it.each([
     ['a foreign origin', fromFrame('https://evil.example/')],
     ['the dev server of someone else', fromFrame('http://localhost:5173/')],
-    ['a file outside out/renderer', fromFrame('file:///tmp/index.html')],
-    ['another file beside index.html', fromFrame('file:///opt/app/out/renderer/evil.html')],
+    [
+      'a file:// page, even the built index.html',
+      fromFrame('file:///opt/app/out/renderer/index.html'),
+    ],
+    ['another page of the app scheme', fromFrame('app://renderer/evil.html')],
+    ['the app scheme on another host', fromFrame('app://evil/index.html')],
     ['a sub-frame of the app page', fromFrame(renderer.url, { url: renderer.url })],
     ['a frame that is gone', { senderFrame: null }],
   ])('refuses %s and never calls the API', async (_what, event) => {

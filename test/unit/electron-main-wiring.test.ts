@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contentSecurityPolicy } from '../../main/electron/csp';
 import { API_METHODS, IPC_EVENT_CHANNEL, type AppInfo } from '../../preload/api';
@@ -71,9 +70,6 @@ const fake = await vi.hoisted(async () => {
     async loadURL(url: string) {
       this.loaded.push(url);
     }
-    async loadFile(path: string) {
-      this.loaded.push(path);
-    }
   }
   const session = Object.assign(new Emitter(), {
     headers: undefined as unknown,
@@ -83,15 +79,27 @@ const fake = await vi.hoisted(async () => {
     setPermissionCheckHandler: () => undefined,
     setDevicePermissionHandler: () => undefined,
   });
+  const protocol = {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+    registerSchemesAsPrivileged(schemes: unknown[]) {
+      protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+      protocol.handlers.set(scheme, handler);
+    },
+  };
   return {
     app,
     handlers,
     BrowserWindow,
     session,
+    protocol,
     opened: [] as string[],
     module: {
       app,
       BrowserWindow,
+      protocol,
       ipcMain: {
         handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
         removeHandler: (channel: string) => handlers.delete(channel),
@@ -113,7 +121,7 @@ const fake = await vi.hoisted(async () => {
 vi.mock('electron', () => fake.module);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'electron-main-'));
-const appPage = pathToFileURL(join(import.meta.dirname, '../../renderer/index.html')).href;
+const appPage = 'app://renderer/index.html';
 const fromApp = { senderFrame: { url: appPage, parent: null } };
 
 async function until<T>(read: () => T | undefined, ms = 20_000): Promise<T> {
@@ -173,9 +181,22 @@ describe('main/index.ts wiring', () => {
     });
   });
 
-  it('opens the secure window on the app page with the CommonJS preload', () => {
+  it('opens the secure window on the app page, served over app:// with its CSP, not file://', async () => {
     const window = fake.BrowserWindow.all[0];
-    expect(window?.loaded).toEqual([join(import.meta.dirname, '../../renderer/index.html')]);
+    expect(window?.loaded).toEqual([appPage]);
+    expect(fake.protocol.privileged).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+      },
+    ]);
+    const serve = fake.protocol.handlers.get('app');
+    // main/index.ts sits in main/, so its "built renderer" is the renderer/ source folder.
+    const page = await serve!(new Request(appPage));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+    expect(await page.text()).toContain('<div id="root"></div>');
+    expect((await serve!(new Request('app://renderer/../package.json'))).status).toBe(404);
     expect(window?.options).toMatchObject({
       webPreferences: {
         preload: join(import.meta.dirname, '../../preload/index.cjs'),

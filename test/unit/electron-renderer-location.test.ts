@@ -6,11 +6,11 @@ import { isAppUrl, rendererLocation } from '../../main/electron/renderer-locatio
 const outMainDir = '/opt/MCP Auth Desktop/resources/app.asar/out/main';
 
 describe('rendererLocation', () => {
-  it('is the built index.html beside the main bundle', () => {
+  it('is the built renderer beside the main bundle, served at app://renderer/, never file://', () => {
     expect(rendererLocation({ env: {}, isPackaged: true, outMainDir })).toEqual({
-      kind: 'file',
-      path: '/opt/MCP Auth Desktop/resources/app.asar/out/renderer/index.html',
-      url: 'file:///opt/MCP%20Auth%20Desktop/resources/app.asar/out/renderer/index.html',
+      kind: 'app',
+      root: '/opt/MCP Auth Desktop/resources/app.asar/out/renderer',
+      url: 'app://renderer/index.html',
     });
   });
 
@@ -21,7 +21,7 @@ describe('rendererLocation', () => {
       url: 'http://localhost:5173/',
       origin: 'http://localhost:5173',
     });
-    expect(rendererLocation({ env, isPackaged: true, outMainDir }).kind).toBe('file');
+    expect(rendererLocation({ env, isPackaged: true, outMainDir }).kind).toBe('app');
 
     const logged: string[] = [];
     const remote = rendererLocation({
@@ -30,7 +30,7 @@ describe('rendererLocation', () => {
       outMainDir,
       log: { warn: (message) => logged.push(message) },
     });
-    expect(remote.kind).toBe('file');
+    expect(remote.kind).toBe('app');
     expect(logged).toHaveLength(1);
     expect(
       rendererLocation({
@@ -38,7 +38,7 @@ describe('rendererLocation', () => {
         isPackaged: false,
         outMainDir,
       }).kind,
-    ).toBe('file');
+    ).toBe('app');
   });
 });
 
@@ -53,6 +53,14 @@ describe('isAppUrl', () => {
 
   it('refuses other files, even beside it, and every other scheme', () => {
     const other = (path: string) => pathToFileURL(path).href;
+    expect(
+      isAppUrl(built, other('/opt/MCP Auth Desktop/resources/app.asar/out/renderer/index.html')),
+    ).toBe(false);
+    expect(isAppUrl(built, 'app://renderer/x.html')).toBe(false);
+    expect(isAppUrl(built, 'app://renderer/')).toBe(false);
+    expect(isAppUrl(built, 'app://evil/index.html')).toBe(false);
+    expect(isAppUrl(built, 'app://user@renderer/index.html')).toBe(false);
+    expect(isAppUrl(built, 'app2://renderer/index.html')).toBe(false);
     expect(
       isAppUrl(built, other('/opt/MCP Auth Desktop/resources/app.asar/out/renderer/x.html')),
     ).toBe(false);

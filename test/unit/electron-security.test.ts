@@ -11,7 +11,7 @@ import {
 } from '../../main/electron/csp';
 import { secureSession, type SessionLike } from '../../main/electron/session';
 
-const APP = 'file:///opt/app/out/renderer/index.html';
+const APP = 'app://renderer/index.html';
 
 type HeadersListener = Parameters<SessionLike['webRequest']['onHeadersReceived']>[0];
 type RequestHandler = Parameters<SessionLike['setPermissionRequestHandler']>[0];
@@ -146,9 +146,7 @@ describe('secureSession', () => {
       expect(request(permission)).toBe(false);
     }
     expect(logged).toHaveLength(8);
-    expect(logged[0]).toBe(
-      'Refused the "media" permission asked by file:///opt/app/out/renderer/index.html.',
-    );
+    expect(logged[0]).toBe('Refused the "media" permission asked by app://renderer/index.html.');
   });
 
   it('lets only the app page write to the clipboard (Copy buttons)', () => {
@@ -156,10 +154,12 @@ describe('secureSession', () => {
     expect(request('clipboard-sanitized-write')).toBe(true);
     expect(request('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
     expect(
-      session.check?.({}, 'clipboard-sanitized-write', 'file://', { requestingUrl: APP }),
+      session.check?.({}, 'clipboard-sanitized-write', 'app://renderer', { requestingUrl: APP }),
     ).toBe(true);
-    expect(session.check?.({}, 'clipboard-read', 'file://', { requestingUrl: APP })).toBe(false);
-    expect(session.check?.({}, 'media', 'file://', { requestingUrl: APP })).toBe(false);
+    expect(session.check?.({}, 'clipboard-read', 'app://renderer', { requestingUrl: APP })).toBe(
+      false,
+    );
+    expect(session.check?.({}, 'media', 'app://renderer', { requestingUrl: APP })).toBe(false);
     expect(session.check?.({}, 'clipboard-sanitized-write', 'https://evil.example', {})).toBe(
       false,
     );

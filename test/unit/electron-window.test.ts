@@ -165,9 +165,6 @@ describe('createMainWindow', () => {
     async loadURL(url: string) {
       this.loaded.push(`url:${url}`);
     }
-    async loadFile(path: string) {
-      this.loaded.push(`file:${path}`);
-    }
   }
 
   it('loads the built page, with the secure options, and shows it once painted', async () => {
@@ -180,7 +177,7 @@ describe('createMainWindow', () => {
     expect(window.options).toEqual(
       mainWindowOptions({ preload: '/opt/app/out/preload/index.cjs', devTools: false }),
     );
-    expect(window.loaded).toEqual(['file:/opt/app/out/renderer/index.html']);
+    expect(window.loaded).toEqual(['url:app://renderer/index.html']);
     expect(window.shown).toBe(false);
     window.emit('ready-to-show');
     expect(window.shown).toBe(true);

@@ -16,7 +16,7 @@ describe('server configuration', () => {
     expect(parsed.port).toBe(DEFAULT_SERVER_PORT);
     expect(parsed.host).toBe('127.0.0.1');
     expect(parsed.verification).toBe('auto');
-    expect(parsed.scopesSupported).toEqual(['openid', 'profile', 'email', 'whoami:read']);
+    expect(parsed.scopesSupported).toEqual(['openid', 'profile', 'whoami:read']);
     const config = resolveServerConfig(parsed, 3001);
     expect(config.resource).toBe('http://localhost:3001/');
     expect(config.url).toBe('http://localhost:3001/mcp');

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DemoView } from '../demo/DemoView';
 import { ConnectionView } from '../flow/ConnectionView';
 import { ProfileEditor } from '../profiles/ProfileEditor';
 import { ProfileList } from '../profiles/ProfileList';
@@ -13,7 +14,7 @@ import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
 
-type Tab = 'connection' | 'profile' | 'tools' | 'trace' | 'server';
+type Tab = 'connection' | 'profile' | 'tools' | 'trace' | 'server' | 'demo';
 
 const TABS = [
   { id: 'connection', label: 'Connection' },
@@ -21,6 +22,7 @@ const TABS = [
   { id: 'tools', label: 'Tools' },
   { id: 'trace', label: 'Trace' },
   { id: 'server', label: 'Server' },
+  { id: 'demo', label: 'Demo' },
 ] as const;
 
 /** Sidebar (profiles, server) and the selected profile's tabs. */
@@ -102,6 +104,7 @@ export function Shell() {
               {tab === 'tools' && <ToolsView profileId={selected.profile.id} isDraft={isDraft} />}
               {tab === 'trace' && <TraceView />}
               {tab === 'server' && <ServerView />}
+              {tab === 'demo' && <DemoView />}
             </TabPanel>
           </>
         ) : (

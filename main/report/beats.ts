@@ -1,0 +1,79 @@
+/**
+ * The story told one beat at a time: each part opens with who signs in and how, then one beat per
+ * arrow of its diagram (the step's explanation the first time the step appears), and ends with
+ * what came of it. Presenter mode and the reopened report walk these with Next and Back.
+ */
+import type { SequenceArrow } from './sequence';
+import type { DemoBeat, DemoPartView } from './types';
+
+/** Narration for arrows outside the sign-in steps (refresh, revocation, the old-token check). */
+function actNarration(arrow: SequenceArrow): { narration: string; specRef?: string } {
+  if (/refresh token for/.test(arrow.label))
+    return {
+      narration:
+        'The client trades its refresh token for a new access token, without a browser. The issuer may rotate the refresh token too.',
+      specRef: 'RFC 6749 §6',
+    };
+  if (/revokes/.test(arrow.label))
+    return {
+      narration:
+        'Signing out: the client asks the issuer to revoke the token, so it cannot be used again where the issuer is asked.',
+      specRef: 'RFC 7009 §2',
+    };
+  if (arrow.kind === 'decision')
+    return {
+      narration:
+        'The MCP server verified the bearer token before answering: this is its own decision.',
+    };
+  if (/with the token|calls|tools/.test(arrow.label))
+    return {
+      narration: 'The client shows the server the access token in the Authorization header.',
+      specRef: 'RFC 6750 §2.1',
+    };
+  return { narration: '' };
+}
+
+export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
+  const beats: DemoBeat[] = [];
+  parts.forEach((part, index) => {
+    const who = part.signIn
+      ? `${part.signIn.username} signs in${part.signIn.consent ? ' and is asked for consent' : ''}.`
+      : 'No one signs in: the mistake is caught before the browser opens.';
+    beats.push({
+      kind: 'intro',
+      part: index,
+      title: part.title,
+      narration: `Client ${part.outcome.clientId ?? '(none)'} asks for ${part.outcome.requestedScopes.join(' ')}. ${who}`,
+    });
+    const explained = new Set<string>();
+    for (const arrow of part.diagram.arrows) {
+      const step = arrow.stepId ? part.diagram.steps[arrow.stepId] : undefined;
+      const first = step && !explained.has(step.id);
+      if (step) explained.add(step.id);
+      const act = step ? undefined : actNarration(arrow);
+      const narration = first ? step.explanation : (act?.narration ?? '');
+      const specRef = first ? step.specRef : act?.specRef;
+      beats.push({
+        kind: 'arrow',
+        part: index,
+        arrow: arrow.index,
+        title: arrow.label,
+        narration,
+        ...(specRef && { specRef }),
+        ...(arrow.failure && { failure: arrow.failure }),
+      });
+    }
+    const { outcome } = part;
+    if (part.status !== 'pending' && part.status !== 'running') {
+      // The verdicts and the granted scopes are shown from the outcome, as a list.
+      beats.push({
+        kind: 'result',
+        part: index,
+        title: outcome.failure ? `${part.title}: what went wrong` : `${part.title}: the result`,
+        narration: outcome.takeaway ?? '',
+        ...(outcome.failure && { failure: outcome.failure }),
+      });
+    }
+  });
+  return beats;
+}

@@ -1,0 +1,361 @@
+/**
+ * Plays a scenario (scenarios.ts) through the app's own API, as a person clicking would: saves
+ * each part's profile, connects in the guided mode (so it can pause before the browser opens),
+ * then calls, refreshes and signs out. It keeps what the story needs (flow ids, the server's
+ * verdicts) and builds the view the presenter and the report show, masked unless revealed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppEvent, FlowView, SandboxInfo } from '../../preload/api';
+import type { VerificationEvent } from '../server/verification-event';
+import type { RecordedEvent } from '../trace/events';
+import { collectIdentifiers, maskDeep } from './mask';
+import type { Scenario, ScenarioPart } from './scenarios';
+import { deriveSequence } from './sequence';
+import { renderSequenceSvg } from './svg';
+import { beatsOf } from './beats';
+import type { DemoPartView, DemoRunView, DemoVerdict } from './types';
+
+/** What the runner needs from the app: a subset of the API plus a few hooks of main/api.ts. */
+export interface DemoHost {
+  saveProfile(input: unknown, clientSecret?: string): Promise<{ ok: boolean }>;
+  connect(profileId: string, mode: 'guided'): Promise<FlowView>;
+  continueFlow(flowId: string): Promise<void>;
+  callTool(profileId: string, name: string, args: Record<string, unknown>): Promise<unknown>;
+  refresh(profileId: string): Promise<unknown>;
+  signOut(profileId: string): Promise<{
+    revoked: { token: string; status: number | string; note?: string }[];
+    oldToken?: { status: number; accepted: boolean; explanation: string };
+  }>;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+  /** The trace as recorded so far. */
+  events(): readonly RecordedEvent[];
+  /**
+   * Keeps the profile's current access token in main and returns a check that shows it to the
+   * MCP server later (the server's verdict on the old token). The token never leaves main.
+   */
+  holdAccessToken(profileId: string): Promise<(() => Promise<DemoVerdict>) | undefined>;
+  sandbox: SandboxInfo;
+  thirdPartySecret?: string;
+  serverSettings: { verification: string; requiredScopes: string[] };
+  appVersion: string;
+  /** Something in the run changed: hosts tell the page. */
+  changed(runId: string): void;
+}
+
+interface PartState {
+  part: ScenarioPart;
+  profileId: string;
+  flow?: FlowView;
+  status: DemoPartView['status'];
+  outcome: DemoPartView['outcome'];
+}
+
+const API_SCOPE = 'whoami:read';
+
+export class DemoRun {
+  readonly id = randomUUID();
+  readonly startedAt = new Date().toISOString();
+  status: DemoRunView['status'] = 'running';
+  pause: DemoRunView['pause'] | undefined;
+  error: string | undefined;
+  readonly parts: PartState[];
+  readonly decisions: VerificationEvent[] = [];
+  #resume: (() => void) | undefined;
+  #stopped = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly presenter: boolean,
+    private readonly host: DemoHost,
+  ) {
+    this.parts = scenario.parts.map((part, i) => ({
+      part,
+      profileId: `demo-${scenario.id}-${i + 1}`,
+      status: 'pending',
+      outcome: { requestedScopes: [...part.profile.scopes], verdicts: [] },
+    }));
+  }
+
+  /** Runs the scenario to its end; failures of a part are part of the story, not of the run. */
+  async run(): Promise<void> {
+    const unsubscribe = this.host.subscribe((event) => this.#onEvent(event));
+    try {
+      for (const state of this.parts) {
+        if (this.#stopped) break;
+        await this.#runPart(state);
+      }
+      this.status = 'done';
+    } catch (error) {
+      this.status = 'failed';
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.pause = undefined;
+      unsubscribe();
+      this.host.changed(this.id);
+    }
+  }
+
+  /** Next, while the run waits before the browser opens. */
+  continue(): boolean {
+    const resume = this.#resume;
+    if (!resume) return false;
+    this.#resume = undefined;
+    resume();
+    return true;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.continue();
+  }
+
+  #onEvent(event: AppEvent): void {
+    if (event.type === 'server-decision') {
+      this.decisions.push(event.decision);
+      this.host.changed(this.id);
+      return;
+    }
+    if (event.type === 'trace') {
+      const e = event.event;
+      const flowId = e.type === 'http' ? e.exchange.flowId : 'flowId' in e ? e.flowId : undefined;
+      if (flowId && this.parts.some((p) => p.flow?.flowId === flowId)) this.host.changed(this.id);
+      return;
+    }
+    if (event.type !== 'flow') return;
+    // The first events of a flow arrive before connect() answers: know it by its profile.
+    const state = this.parts.find(
+      (p) =>
+        p.flow?.flowId === event.flow.flowId ||
+        (!p.flow && p.status === 'running' && p.profileId === event.flow.profileId),
+    );
+    if (!state) return;
+    state.flow = event.flow;
+    this.#onFlow(state, event.flow);
+    this.host.changed(this.id);
+  }
+
+  #onFlow(state: PartState, flow: FlowView): void {
+    const signIn = flow.steps.find((s) => s.id === 'sign-in');
+    if (flow.status === 'paused') {
+      const waiting = flow.steps.find((s) => s.status === 'waiting');
+      if (waiting?.id === 'sign-in' && this.presenter && !this.#resume) {
+        const who = state.part.signIn;
+        this.status = 'paused';
+        this.pause = {
+          kind: 'before-browser',
+          narration: `Next, the browser opens the issuer's sign-in page${who ? `: sign in as ${who.username}` : ''}. The app never sees the password; it gets back a one-time code.`,
+        };
+        this.#resume = () => {
+          this.status = 'running';
+          this.pause = undefined;
+          void this.host.continueFlow(flow.flowId).catch(() => undefined);
+        };
+        return;
+      }
+      if (waiting?.id !== 'sign-in' || !this.presenter)
+        void this.host.continueFlow(flow.flowId).catch(() => undefined);
+      return;
+    }
+    if (signIn?.status === 'running') {
+      const consent = !!state.part.signIn?.consent;
+      this.pause = {
+        kind: consent ? 'consent' : 'sign-in',
+        narration: consent
+          ? `The issuer shows ${state.part.signIn?.username ?? 'the user'} a consent screen: this third-party agent asks for ${state.outcome.requestedScopes.join(', ')}. Nothing is granted until the person allows it.`
+          : `${state.part.signIn?.username ?? 'The user'} signs in at the issuer's own page, in the browser.`,
+      };
+    } else if (this.pause && this.pause.kind !== 'before-browser') this.pause = undefined;
+  }
+
+  async #runPart(state: PartState): Promise<void> {
+    const { part } = state;
+    const { sandbox } = this.host;
+    state.status = 'running';
+    const { thirdParty, ...profile } = part.profile;
+    const saved = await this.host.saveProfile(
+      {
+        ...profile,
+        id: state.profileId,
+        serverUrl: sandbox.mcpUrl,
+        issuer: sandbox.issuer,
+        hasClientSecret: !!thirdParty,
+      },
+      thirdParty ? this.host.thirdPartySecret : undefined,
+    );
+    if (!saved.ok) throw new Error(`The demo profile for “${part.title}” is not valid.`);
+    state.outcome.clientId = part.profile.clientId;
+    state.outcome.firstParty = !thirdParty;
+    const started = await this.host.connect(state.profileId, 'guided');
+    state.flow ??= started;
+    const final = await this.#settled(started.flowId);
+    state.flow = final;
+    if (final.status !== 'signed-in') {
+      state.status = 'failed';
+      state.outcome.failure = final.error
+        ? { cause: final.error.message, ...(final.error.fix && { fix: final.error.fix }) }
+        : part.lesson
+          ? { cause: part.lesson.cause, fix: part.lesson.fix }
+          : { cause: `The sign-in ended: ${final.status}.` };
+      if (part.lesson) state.outcome.takeaway = `In short: ${part.lesson.cause} ${part.lesson.fix}`;
+      return;
+    }
+    const granted = grantedOf(this.host.events(), final.flowId);
+    if (granted) state.outcome.grantedScopes = granted;
+    for (const act of part.acts) {
+      if (this.#stopped) return;
+      if (act.do === 'call') {
+        const result = (await this.host.callTool(state.profileId, 'whoami', {})) as {
+          structuredContent?: Record<string, unknown>;
+        };
+        if (result.structuredContent) state.outcome.whoami = result.structuredContent;
+      } else if (act.do === 'refresh') {
+        const check = await this.host.holdAccessToken(state.profileId);
+        await this.host.refresh(state.profileId);
+        const verdict = await check?.();
+        if (verdict)
+          state.outcome.verdicts.push({ ...verdict, what: 'The old access token, after refresh' });
+      } else {
+        const report = await this.host.signOut(state.profileId);
+        for (const r of report.revoked) {
+          state.outcome.verdicts.push({
+            what: `Revoking the ${r.token.replace('_', ' ')} at the issuer`,
+            status: r.status,
+            accepted: r.status === 200,
+            explanation:
+              r.note ?? (r.status === 200 ? 'the issuer confirmed.' : 'the issuer refused.'),
+          });
+        }
+        if (report.oldToken) {
+          state.outcome.verdicts.push({
+            what: 'The old access token, after sign-out',
+            ...report.oldToken,
+          });
+        }
+      }
+      this.host.changed(this.id);
+    }
+    const missing = !(state.outcome.grantedScopes ?? []).includes(API_SCOPE);
+    if (part.lesson && missing) state.outcome.failure = { ...part.lesson };
+    if (part.takeaway) state.outcome.takeaway = part.takeaway;
+    state.status = 'done';
+  }
+
+  /** Resolves with the flow's last view once it is signed in, failed or cancelled. */
+  #settled(flowId: string): Promise<FlowView> {
+    return new Promise((resolve) => {
+      const check = (flow: FlowView) => {
+        if (flow.flowId !== flowId) return;
+        if (
+          flow.status === 'signed-in' ||
+          flow.status === 'failed' ||
+          flow.status === 'cancelled'
+        ) {
+          unsubscribe();
+          resolve(flow);
+        }
+      };
+      const unsubscribe = this.host.subscribe((event) => {
+        if (event.type === 'flow') check(event.flow);
+      });
+      const state = this.parts.find((p) => p.flow?.flowId === flowId);
+      if (state?.flow) check(state.flow);
+    });
+  }
+
+  /** The run as the page and the report show it; masked unless `reveal`. */
+  view(reveal: boolean): DemoRunView {
+    const events = this.host.events();
+    const parts: DemoPartView[] = this.parts.map((state, i) => {
+      const diagram = deriveSequence({
+        events,
+        serverUrl: this.host.sandbox.mcpUrl,
+        decisions: this.decisions,
+        consent: !!state.part.signIn?.consent,
+        ...(state.flow && { flowId: state.flow.flowId, steps: state.flow.steps }),
+      });
+      if (!state.flow) diagram.arrows = [];
+      return {
+        title: state.part.title,
+        ...(state.part.signIn && {
+          signIn: {
+            username: state.part.signIn.username,
+            password:
+              this.host.sandbox.users.find((u) => u.username === state.part.signIn?.username)
+                ?.password ?? '',
+            consent: state.part.signIn.consent,
+          },
+        }),
+        profileId: state.profileId,
+        ...(state.flow && { flowId: state.flow.flowId }),
+        status: state.status,
+        diagram,
+        svg: renderSequenceSvg(diagram, { idPrefix: `part${i}` }),
+        outcome: state.outcome,
+      };
+    });
+    const view: DemoRunView = {
+      runId: this.id,
+      scenarioId: this.scenario.id,
+      title: this.scenario.title,
+      summary: this.scenario.summary,
+      presenter: this.presenter,
+      status: this.status,
+      ...(this.pause && { pause: this.pause }),
+      parts,
+      beats: beatsOf(parts),
+      settings: this.#settings(),
+      startedAt: this.startedAt,
+      appVersion: this.host.appVersion,
+      revealed: reveal,
+      ...(this.error && { error: this.error }),
+    };
+    return reveal ? view : maskRun(view);
+  }
+
+  #settings(): DemoRunView['settings'] {
+    const { sandbox, serverSettings } = this.host;
+    return [
+      { label: 'Issuer', value: sandbox.issuer },
+      { label: 'MCP server', value: sandbox.mcpUrl },
+      { label: 'Resource indicator', value: sandbox.resource },
+      { label: 'Server verification', value: serverSettings.verification },
+      {
+        label: 'Scopes the server requires',
+        value: serverSettings.requiredScopes.join(' ') || 'none (any valid token)',
+      },
+      ...this.scenario.parts.map((part) => ({
+        label: part.title,
+        value: [
+          `client ${part.profile.clientId}`,
+          `scopes ${part.profile.scopes.join(' ')}`,
+          part.profile.resource?.mode === 'custom'
+            ? `resource ${part.profile.resource.value}`
+            : 'resource automatic',
+          part.profile.prompt && `prompt=${part.profile.prompt}`,
+          part.profile.refreshTokens && 'refresh tokens on',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      })),
+    ];
+  }
+}
+
+/** Masks emails and subject identifiers everywhere in a run view (and redraws nothing). */
+export function maskRun(view: DemoRunView): DemoRunView {
+  return maskDeep(view, collectIdentifiers(view));
+}
+
+/** What the token response granted (`scope`), from the trace of the flow's token exchange. */
+function grantedOf(events: readonly RecordedEvent[], flowId: string): string[] | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.type !== 'http' || event.exchange.flowId !== flowId) continue;
+    if (event.exchange.stepId !== 'token-exchange') continue;
+    const body = event.exchange.response?.body?.json as { scope?: unknown } | undefined;
+    const token = event.exchange.tokens?.find((t) => t.jwt && 'scope' in t.jwt.payload);
+    const scope = token?.jwt?.payload.scope ?? body?.scope;
+    return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+  }
+  return undefined;
+}

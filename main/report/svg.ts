@@ -1,0 +1,145 @@
+/**
+ * Draws a SequenceDiagram as one standalone SVG string: the live view (injected into the page,
+ * clicks found by `data-arrow`) and the exported report use this same picture. Every text from
+ * the trace is escaped; the SVG carries its own styles, so it looks the same wherever it goes
+ * and prints crisply (vector, no fonts or scripts to fetch).
+ */
+import type { Lane, SequenceArrow, SequenceDiagram } from './sequence';
+
+const LANE_WIDTH = 240;
+const MARGIN = 16;
+const HEADER = 64;
+const ROW = 42;
+const LINE = 17;
+/** Characters per line of a failure's cause and fix, which run across the whole diagram. */
+const WRAP = 110;
+
+export const escapeXml = (text: string): string =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+/** Splits text into lines of at most `width` characters, at spaces where it can. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const piece = word.length > width ? `${word.slice(0, width - 1)}…` : word;
+    if (line && line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function failureLines(arrow: SequenceArrow): string[] {
+  if (!arrow.failure) return [];
+  return [
+    ...wrap(`✗ ${arrow.failure.cause}`, WRAP).slice(0, 3),
+    ...(arrow.failure.fix ? wrap(`Fix: ${arrow.failure.fix}`, WRAP).slice(0, 3) : []),
+  ];
+}
+
+const STYLE = `
+.seq{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:15px}
+.seq-lane-box{fill:#eef0f4;stroke:#8c95a4}
+.seq-lane-title{font-weight:650;fill:#13161c;font-size:15px}
+.seq-life{stroke:#c9ced8;stroke-dasharray:4 4}
+.seq-arrow line,.seq-arrow path{stroke:#2f4fd8;stroke-width:2;fill:none}
+.seq-arrow text{fill:#13161c}
+.seq-response line{stroke-dasharray:6 4;stroke:#4b5462}
+.seq-browser line{stroke:#6b3fa0}
+.seq-refused line{stroke:#8a4b00}
+.seq-failed line,.seq-failed path{stroke:#b3261e}
+.seq-failed .seq-label{fill:#b3261e;font-weight:650}
+.seq-note{fill:#e3f4e8;stroke:#126b34}
+.seq-failed .seq-note,.seq-refused .seq-note{fill:#fde7e5;stroke:#b3261e}
+.seq-failure-text{fill:#b3261e;font-size:14px}
+.seq-hit{fill:transparent;stroke:none}
+.seq-arrow.seq-current .seq-hit{fill:#e6eafc}
+.seq-arrow.seq-selected .seq-hit{fill:#fff3d6}
+.seq-arrow.seq-hidden{display:none}
+.seq-arrow[data-arrow]{cursor:pointer}
+`;
+
+export interface SvgOptions {
+  /** Prefix for the arrowhead marker ids, unique per page (several diagrams side by side). */
+  idPrefix?: string;
+}
+
+/** The diagram as an SVG document fragment (`<svg>…</svg>`). */
+export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions = {}): string {
+  const id = (options.idPrefix ?? 'seq').replace(/[^A-Za-z0-9_-]/g, '');
+  const laneX = {} as Record<Lane, number>;
+  diagram.lanes.forEach((lane, i) => {
+    laneX[lane.id] = MARGIN + i * LANE_WIDTH + LANE_WIDTH / 2;
+  });
+  const width = MARGIN * 2 + diagram.lanes.length * LANE_WIDTH;
+  const parts: string[] = [];
+  let y = HEADER + 12;
+  for (const arrow of diagram.arrows) {
+    const extra = failureLines(arrow);
+    const height = ROW + extra.length * LINE + (arrow.kind === 'decision' ? 14 : 0);
+    const classes = ['seq-arrow', `seq-${arrow.kind}`, `seq-${arrow.outcome}`].join(' ');
+    const label = escapeXml(arrow.label);
+    const body: string[] = [
+      `<rect class="seq-hit" x="0" y="${y}" width="${width}" height="${height}"/>`,
+    ];
+    const x1 = laneX[arrow.from];
+    const x2 = laneX[arrow.to];
+    const lineY = y + 28;
+    if (arrow.kind === 'decision') {
+      const lines = wrap(arrow.label, 28).slice(0, 2);
+      const boxW = LANE_WIDTH - 8;
+      body.push(
+        `<rect class="seq-note" x="${x1 - boxW / 2}" y="${y + 4}" width="${boxW}" height="${lines.length * LINE + 14}" rx="6"/>`,
+        ...lines.map(
+          (l, i) =>
+            `<text class="seq-label" x="${x1}" y="${y + 20 + i * LINE}" text-anchor="middle">${escapeXml(l)}</text>`,
+        ),
+      );
+    } else if (arrow.from === arrow.to) {
+      body.push(
+        `<path d="M${x1} ${lineY - 10} h28 v14 h-26" marker-end="url(#${id}-head)"/>`,
+        `<text class="seq-label" x="${x1 + 34}" y="${lineY}">${label}</text>`,
+      );
+    } else {
+      const dir = x2 > x1 ? 1 : -1;
+      body.push(
+        `<line x1="${x1 + dir * 4}" y1="${lineY}" x2="${x2 - dir * 6}" y2="${lineY}" marker-end="url(#${id}-head)"/>`,
+        `<text class="seq-label" x="${(x1 + x2) / 2}" y="${lineY - 8}" text-anchor="middle">${label}</text>`,
+      );
+    }
+    extra.forEach((text, i) => {
+      body.push(
+        `<text class="seq-failure-text" x="${MARGIN + 8}" y="${lineY + 20 + i * LINE}">${escapeXml(text)}</text>`,
+      );
+    });
+    parts.push(
+      `<g class="${classes}" data-arrow="${arrow.index}"><title>${label}</title>${body.join('')}</g>`,
+    );
+    y += height;
+  }
+  const height = y + 16;
+  const lanes = diagram.lanes
+    .map((lane) => {
+      const x = laneX[lane.id];
+      return (
+        `<line class="seq-life" x1="${x}" y1="${HEADER}" x2="${x}" y2="${height - 8}"/>` +
+        `<rect class="seq-lane-box" x="${x - LANE_WIDTH / 2 + 10}" y="10" width="${LANE_WIDTH - 20}" height="${HEADER - 22}" rx="8"/>` +
+        `<text class="seq-lane-title" x="${x}" y="${10 + (HEADER - 22) / 2 + 5}" text-anchor="middle">${escapeXml(lane.title)}</text>`
+      );
+    })
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="seq" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Sequence diagram">` +
+    `<style>${STYLE}</style>` +
+    `<defs><marker id="${id}-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#4b5462" stroke="none"/></marker></defs>` +
+    lanes +
+    parts.join('') +
+    `</svg>`
+  );
+}

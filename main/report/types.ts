@@ -1,0 +1,87 @@
+/**
+ * Demo mode's vocabulary as plain data (type-only imports): a scenario run as the presenter's
+ * screen and the exported report see it. Every value here is redacted, and masked unless the
+ * presenter revealed it, before it leaves main.
+ */
+import type { SequenceDiagram } from './sequence';
+
+export interface DemoScenarioInfo {
+  id: string;
+  title: string;
+  summary: string;
+  /** Who signs in at the browser, in order (empty: no browser). */
+  signIns: { username: string; password: string; consent: boolean }[];
+}
+
+/** One beat of the story: an arrow of the diagram, or a narration between acts. */
+export interface DemoBeat {
+  kind: 'intro' | 'arrow' | 'result' | 'compare';
+  /** Which part (person or client) it belongs to; -1 for the whole story. */
+  part: number;
+  /** The diagram arrow it shows, when it is one. */
+  arrow?: number;
+  title: string;
+  narration: string;
+  specRef?: string;
+  /** A failure's cause and fix, when the beat is where it went wrong. */
+  failure?: { cause: string; fix?: string };
+}
+
+/** What the server said to a token, as proof of what happened to it. */
+export interface DemoVerdict {
+  what: string;
+  status: number | string;
+  accepted: boolean;
+  explanation: string;
+}
+
+export interface DemoPartView {
+  title: string;
+  /** The demo user who signs in for this part (the sandbox's published demo credentials). */
+  signIn?: { username: string; password: string; consent: boolean };
+  profileId: string;
+  flowId?: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  diagram: SequenceDiagram;
+  /** The same diagram drawn as SVG (main draws it; the page only shows it). */
+  svg: string;
+  outcome: {
+    clientId?: string;
+    firstParty?: boolean;
+    requestedScopes: string[];
+    grantedScopes?: string[];
+    /** The whoami answer (masked as on screen). */
+    whoami?: Record<string, unknown>;
+    verdicts: DemoVerdict[];
+    /** How the part ended when it went wrong: the cause and the fix. */
+    failure?: { cause: string; fix?: string };
+    /** What the presenter should say about the result. */
+    takeaway?: string;
+  };
+}
+
+export interface DemoRunView {
+  runId: string;
+  scenarioId: string;
+  title: string;
+  summary: string;
+  presenter: boolean;
+  status: 'running' | 'paused' | 'done' | 'failed';
+  /** Why the run waits: before the browser opens (Next continues) or at the consent screen. */
+  pause?: { kind: 'before-browser' | 'consent' | 'sign-in'; narration: string };
+  parts: DemoPartView[];
+  beats: DemoBeat[];
+  /** The tenant (or sandbox) settings that mattered to this story. */
+  settings: { label: string; value: string }[];
+  startedAt: string;
+  appVersion: string;
+  /** Shown unmasked (the presenter revealed emails and subjects). */
+  revealed: boolean;
+  /** Reopened from a report file: replay only. */
+  readOnly?: boolean;
+  error?: string;
+}
+
+export interface DemoRunOptions {
+  presenter: boolean;
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import type { DemoRunView, DemoScenarioInfo } from '../../../preload/api';
+import { useApi } from '../api/api-context';
+import { Callout } from '../ui/Callout';
+import { RunView } from './RunView';
+import { useDemoRun } from './use-demo-run';
+import './demo.css';
+
+/**
+ * Demo mode: one-click scenarios on the sandbox, drawn as a sequence diagram, told step by step
+ * in presenter mode, exported as a report; and reports opened again for a replay.
+ */
+export function DemoView() {
+  const api = useApi();
+  const [scenarios, setScenarios] = useState<DemoScenarioInfo[]>([]);
+  const [presenter, setPresenter] = useState(true);
+  const [reveal, setReveal] = useState(false);
+  const [runId, setRunId] = useState<string>();
+  const [report, setReport] = useState<DemoRunView>();
+  const [error, setError] = useState<{ message: string; fix?: string }>();
+  const { run } = useDemoRun(report ? undefined : runId, reveal, report);
+
+  useEffect(() => {
+    void api
+      .listDemoScenarios()
+      .then(setScenarios, (e: unknown) => setError({ message: String(e) }));
+  }, [api]);
+
+  const start = async (id: string) => {
+    setError(undefined);
+    setReport(undefined);
+    setReveal(false);
+    try {
+      setRunId((await api.startDemo(id, { presenter })).runId);
+    } catch (e) {
+      setError(e as { message: string; fix?: string });
+    }
+  };
+
+  const open = async (file: File | undefined) => {
+    if (!file) return;
+    setError(undefined);
+    try {
+      setReport(await api.openDemoReport(await file.text()));
+      setRunId(undefined);
+    } catch (e) {
+      setError(e as { message: string; fix?: string });
+    }
+  };
+
+  const exit = () => {
+    if (runId && run && run.status !== 'done' && run.status !== 'failed') void api.stopDemo(runId);
+    setRunId(undefined);
+    setReport(undefined);
+  };
+
+  if (run && (runId || report)) {
+    return (
+      <RunView
+        key={run.runId + (report ? '-report' : '')}
+        run={run}
+        presenter={report ? true : presenter}
+        reveal={reveal}
+        onReveal={setReveal}
+        onExit={exit}
+      />
+    );
+  }
+
+  return (
+    <div className="demo-home">
+      <p>
+        Play a sign-in story on the sandbox, drawn as a sequence diagram as it happens: the person
+        at the browser, this app, the issuer and the MCP server, with the server’s own decisions.
+        Emails and subject IDs stay masked until you reveal them; tokens only ever show as
+        fingerprints.
+      </p>
+      <label className="demo-switch demo-switch--big">
+        <input
+          type="checkbox"
+          checked={presenter}
+          onChange={(e) => setPresenter(e.target.checked)}
+        />
+        Presenter mode (large type, one step at a time, Next/Back with the arrow keys)
+      </label>
+      {error && (
+        <Callout tone="error" title="Could not do that" role="alert">
+          <p>{error.message}</p>
+          {error.fix && <p>{error.fix}</p>}
+        </Callout>
+      )}
+      <ul className="demo-scenarios">
+        {scenarios.map((s) => (
+          <li key={s.id} className="demo-scenario">
+            <h3>{s.title}</h3>
+            <p>{s.summary}</p>
+            <p className="muted">
+              {s.signIns.length
+                ? `Sign in as ${s.signIns.map((u) => `${u.username} / ${u.password}`).join(', then ')}.`
+                : 'No browser needed.'}
+            </p>
+            <button
+              type="button"
+              className="button button--primary"
+              onClick={() => void start(s.id)}
+            >
+              Run “{s.title}”
+            </button>
+          </li>
+        ))}
+      </ul>
+      <label className="demo-open">
+        Open a report to replay it:{' '}
+        <input
+          type="file"
+          accept=".html,text/html"
+          onChange={(e) => void open(e.target.files?.[0])}
+        />
+      </label>
+    </div>
+  );
+}
