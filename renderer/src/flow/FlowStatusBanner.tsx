@@ -50,6 +50,7 @@ export function FlowStatusBanner(props: {
       {flow.status === 'cancelled' && (
         <Callout tone="warning" title="Cancelled">
           <p>{error?.message ?? 'The sign-in was cancelled. Connect again to start over.'}</p>
+          {error?.fix && <p>{error.fix}</p>}
         </Callout>
       )}
       {flow.status === 'failed' && error && (
