@@ -485,7 +485,9 @@ describe('RedirectReceiver: time-outs and cancellation', () => {
     expect(error).toBeInstanceOf(RedirectTimeoutError);
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('The sign-in was not completed within 30 ms.');
-    expect(error.hint).toMatch(/^Start the sign-in again and finish it in the browser; if no browser opened/);
+    expect(error.hint).toMatch(
+      /^Start the sign-in again and finish it in the browser; if no browser opened/,
+    );
     expect(receiver.pendingCount).toBe(0);
     expect(receiver.deliver(cb(LOOPBACK, { code: 'c', state: 's' }), 'loopback')).toMatchObject({
       reason: 'expired-state',
