@@ -1,0 +1,125 @@
+import type { IssuerStatus } from '../issuer-status';
+import type { IssuerMetadataSource } from './issuer-metadata';
+
+export interface IssuerHealthOptions {
+  /** First pause before asking again after a failure; doubles up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A request may make the server ask again, but not more often than this. */
+  minRecheckMs?: number;
+  onChange?: (status: IssuerStatus) => void;
+  now?: () => number;
+}
+
+/**
+ * Watches whether the trusted issuer's discovery document can be read. The server starts in any
+ * case: while the issuer is down or its discovery is invalid, the protected endpoints answer 503
+ * (see issuer-gate.ts), and the issuer is asked again on a backoff and on incoming requests, so
+ * an issuer started after the server (or restarted) is picked up without restarting anything.
+ */
+export class IssuerHealth {
+  #status: IssuerStatus;
+  #inFlight: Promise<IssuerStatus> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #backoffMs: number;
+  #lastCheckEnded = 0;
+  #closed = false;
+  readonly #opts: Required<Omit<IssuerHealthOptions, 'onChange'>> &
+    Pick<IssuerHealthOptions, 'onChange'>;
+
+  constructor(
+    readonly metadata: IssuerMetadataSource,
+    opts: IssuerHealthOptions = {},
+  ) {
+    this.#opts = {
+      minBackoffMs: opts.minBackoffMs ?? 1_000,
+      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
+      minRecheckMs: opts.minRecheckMs ?? 1_000,
+      now: opts.now ?? Date.now,
+      ...(opts.onChange && { onChange: opts.onChange }),
+    };
+    this.#backoffMs = this.#opts.minBackoffMs;
+    this.#status = { state: 'checking', issuer: metadata.issuer };
+  }
+
+  status(): IssuerStatus {
+    return this.#status;
+  }
+
+  /** Asks the issuer now (one question at a time); resolves with the resulting status. */
+  check(): Promise<IssuerStatus> {
+    this.#inFlight ??= this.metadata.get().then(
+      (found) => {
+        clearTimeout(this.#timer);
+        this.#backoffMs = this.#opts.minBackoffMs;
+        return this.#settle({
+          state: 'ready',
+          issuer: this.metadata.issuer,
+          since: this.#iso(),
+          discovery: found.source,
+        });
+      },
+      (error: unknown) => this.#fail(error instanceof Error ? error.message : String(error)),
+    );
+    return this.#inFlight;
+  }
+
+  /** For a request arriving while the issuer is unavailable: ask again unless asked just now. */
+  async recheckIfDue(): Promise<IssuerStatus> {
+    if (this.#status.state === 'ready') return this.#status;
+    if (!this.#inFlight && this.#opts.now() - this.#lastCheckEnded < this.#opts.minRecheckMs) {
+      return this.#status;
+    }
+    return this.check();
+  }
+
+  /** Seconds until the next scheduled check, for Retry-After (at least 1). */
+  retryAfterSec(): number {
+    if (this.#status.state !== 'unavailable') return 1;
+    const left = Date.parse(this.#status.nextCheckAt) - this.#opts.now();
+    return Math.max(1, Math.ceil(left / 1000));
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  #iso(at = this.#opts.now()): string {
+    return new Date(at).toISOString();
+  }
+
+  #settle(status: IssuerStatus): IssuerStatus {
+    this.#inFlight = undefined;
+    this.#lastCheckEnded = this.#opts.now();
+    const changed =
+      status.state !== this.#status.state ||
+      (status.state === 'unavailable' &&
+        this.#status.state === 'unavailable' &&
+        status.problem !== this.#status.problem);
+    // An ongoing outage keeps the time it began.
+    if (status.state === 'unavailable' && this.#status.state === 'unavailable') {
+      status = { ...status, since: this.#status.since };
+    }
+    this.#status = status;
+    if (changed && !this.#closed) this.#opts.onChange?.(status);
+    return status;
+  }
+
+  #fail(problem: string): IssuerStatus {
+    clearTimeout(this.#timer);
+    const wait = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#opts.maxBackoffMs);
+    if (!this.#closed) {
+      this.#timer = setTimeout(() => void this.check(), wait);
+      this.#timer.unref();
+    }
+    return this.#settle({
+      state: 'unavailable',
+      issuer: this.metadata.issuer,
+      problem,
+      since: this.#iso(),
+      nextCheckAt: this.#iso(this.#opts.now() + wait),
+    });
+  }
+}
