@@ -14,8 +14,10 @@ import type {
   FlowView,
   ProfileView,
   RedirectInfo,
+  ServerSettings,
   ServerStatus,
   SessionView,
+  SettingsValidation,
   SignOutReport,
   ValidationResult,
 } from '../preload/api';
@@ -34,16 +36,15 @@ import {
 import { secretKeys, type SecretStore } from './profiles/secret-store';
 import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
-import type { VerificationEvent } from './server';
-import type { SandboxStack } from './stack';
-import { sandboxInfo } from './stack';
+import { trustsSandbox, validateServerSettings, type VerificationEvent } from './server';
+import { sandboxInfo, type BundledStack } from './stack';
 import type { TraceRecorder } from './trace';
 import { redactUrl } from './trace/redact';
 
 export interface AppApiDeps {
   host: 'desktop' | 'web';
   version: string;
-  stack: SandboxStack;
+  stack: BundledStack;
   profiles: ProfileStore;
   secrets: SecretStore;
   recorder: TraceRecorder;
@@ -118,21 +119,42 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     decisions.length = Math.min(decisions.length, MAX_DECISIONS);
     publish({ type: 'server-decision', decision });
   };
-  deps.stack.server.events.on('verification', onDecision);
+  deps.stack.events.on('verification', onDecision);
+  const onIssuerStatus = () => publish({ type: 'server-changed' });
+  deps.stack.events.on('issuer-status', onIssuerStatus);
   const unsubscribeTrace = deps.recorder.subscribe((event) => publish({ type: 'trace', event }));
 
-  // The sandbox profiles follow the running sandbox (its ports may differ between launches);
-  // everything else about them stays as the user left it.
-  const info = sandboxInfo(deps.stack);
-  for (const fresh of sandboxProfiles({ mcpUrl: info.mcpUrl, issuer: info.issuer })) {
-    const existing = await deps.profiles.get(fresh.id);
-    await deps.profiles.save(
-      existing ? { ...existing, serverUrl: fresh.serverUrl, issuer: fresh.issuer } : fresh,
-    );
-  }
-  const thirdPartySecret = deps.stack.issuer.clients.find((c) => c.clientSecret)?.clientSecret;
-  if (thirdPartySecret)
-    await deps.secrets.set(secretKeys.clientSecret(SANDBOX_THIRD_PARTY_ID), thirdPartySecret);
+  // The sandbox profiles follow the bundled server and the sandbox issuer (their ports may differ
+  // between launches, the server's after a restart); everything else stays as the user left it.
+  const syncSandboxProfiles = async () => {
+    const info = sandboxInfo(deps.stack);
+    for (const fresh of sandboxProfiles({ mcpUrl: info.mcpUrl, issuer: info.issuer })) {
+      const existing = await deps.profiles.get(fresh.id);
+      await deps.profiles.save(
+        existing ? { ...existing, serverUrl: fresh.serverUrl, issuer: fresh.issuer } : fresh,
+      );
+    }
+    const thirdPartySecret = deps.stack.sandboxIssuer?.clients.find(
+      (c) => c.clientSecret,
+    )?.clientSecret;
+    if (thirdPartySecret)
+      await deps.secrets.set(secretKeys.clientSecret(SANDBOX_THIRD_PARTY_ID), thirdPartySecret);
+  };
+  await syncSandboxProfiles();
+  const stopWatchingStack = deps.stack.onChange((change) => {
+    if (change === 'server') decisions.length = 0;
+    void syncSandboxProfiles()
+      .catch((error: unknown) =>
+        console.error(
+          'The sandbox profiles could not follow the stack:',
+          toApiError(error).message,
+        ),
+      )
+      .finally(() => {
+        publish({ type: 'server-changed' });
+        publish({ type: 'profiles-changed' });
+      });
+  });
 
   const profileOrThrow = async (profileId: string): Promise<Profile> => {
     if (typeof profileId !== 'string') throw new ApiError('A profile id is required.');
@@ -156,7 +178,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       return {
         version: deps.version,
         host: deps.host,
-        sandbox: info,
+        sandbox: sandboxInfo(deps.stack),
         redirects: deps.redirects,
         secretProtection: deps.secrets.protection,
         notices: [...(deps.notices ?? [])],
@@ -222,9 +244,17 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async connect(profileId: string, mode: 'quick' | 'guided'): Promise<FlowView> {
-      const profile = await profileOrThrow(profileId);
+      let profile = await profileOrThrow(profileId);
       if (mode !== 'quick' && mode !== 'guided')
         throw new ApiError('mode must be quick or guided.');
+      if (profile.kind === 'sandbox' && !deps.stack.sandboxIssuer) {
+        // The sandbox issuer starts on first use; its address is then the real one.
+        await deps.stack.sandbox().catch((error: unknown) => {
+          throw new ApiError(`The sandbox issuer could not start: ${toApiError(error).message}`);
+        });
+        await syncSandboxProfiles();
+        profile = await profileOrThrow(profileId);
+      }
       const previous = byProfile.get(profileId);
       if (previous) {
         previous.flow.cancel('A new connection was started.');
@@ -375,13 +405,16 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async getServerStatus(): Promise<ServerStatus> {
-      const { server } = deps.stack;
+      const { server, settings } = deps.stack;
       return {
         running: true,
         url: server.url,
         sseUrl: server.sseUrl,
         resource: server.resource,
-        issuer: info.issuer,
+        issuer: server.issuer,
+        trustsSandbox: trustsSandbox(settings),
+        issuerStatus: server.issuerStatus(),
+        settings,
         verification: server.verification,
         requiredScopes: server.requiredScopes,
         recentDecisions: [...decisions],
@@ -392,6 +425,24 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       };
     },
 
+    // The bundled server's settings.
+    async getServerSettings(): Promise<ServerSettings> {
+      return deps.stack.settings;
+    },
+    async validateServerSettings(input: unknown): Promise<SettingsValidation> {
+      return validateServerSettings(input);
+    },
+    async applyServerSettings(input: unknown): Promise<SettingsValidation> {
+      try {
+        return await deps.stack.apply(input);
+      } catch (error) {
+        throw new ApiError(
+          `The server could not restart with these settings: ${toApiError(error).message}`,
+          'The previous settings are still in force; nothing you typed was lost.',
+        );
+      }
+    },
+
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -399,7 +450,9 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     publish,
 
     async close() {
-      deps.stack.server.events.off('verification', onDecision);
+      deps.stack.events.off('verification', onDecision);
+      deps.stack.events.off('issuer-status', onIssuerStatus);
+      stopWatchingStack();
       unsubscribeTrace();
       for (const active of flows.values()) {
         active.flow.cancel('The app is closing.');

@@ -54,18 +54,16 @@ export interface McpServerOptions {
   auth?: boolean;
 }
 
+/** An absolute http(s) URL without a fragment (RFC 8707 §2 for resources, OIDC for issuers). */
+export function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !value.includes('#');
+}
+
 export const httpUrl = (what: string) =>
-  z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.hash;
-      } catch {
-        return false;
-      }
-    },
-    { message: `${what} must be an absolute http(s) URL without a fragment` },
-  );
+  z.string().refine(isHttpUrl, {
+    message: `${what} must be an absolute http(s) URL without a fragment`,
+  });
 
 /** Scope tokens per RFC 6749 §3.3: printable ASCII except space, double quote and backslash. */
 export const scopeToken = z

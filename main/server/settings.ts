@@ -4,10 +4,11 @@
  * `serve`/`web` flags, the settings file) and by every host, so all agree on what is valid.
  */
 import { z } from 'zod';
+import type { ServerSettings, SettingsValidation } from './settings-types';
 import {
   DEFAULT_SCOPES_SUPPORTED,
   DEFAULT_VERIFICATION_CACHE_TTL_MS,
-  httpUrl,
+  isHttpUrl,
   scopeToken,
   VERIFICATION_MODES,
   type McpServerOptions,
@@ -21,14 +22,29 @@ export const MAX_CACHE_TTL_SEC = 300;
 
 export const serverSettingsSchema = z.object({
   /** `sandbox`, or an issuer URL such as https://<tenant>.logto.app/oidc. */
-  issuer: z.union([z.literal(SANDBOX_ISSUER), httpUrl('The issuer')]).default(SANDBOX_ISSUER),
+  issuer: z
+    .string()
+    .trim()
+    .refine((value) => value === SANDBOX_ISSUER || isHttpUrl(value), {
+      message: `The issuer is "${SANDBOX_ISSUER}" or an http(s) URL such as https://your-tenant.logto.app/oidc.`,
+    })
+    .default(SANDBOX_ISSUER),
   /** RFC 8707 resource indicator; empty means `http://localhost:<port>/` (Logto's guides). */
-  resource: z.union([z.literal(''), httpUrl('The resource indicator')]).default(''),
-  verification: z.enum(VERIFICATION_MODES).default('auto'),
+  resource: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || isHttpUrl(value), {
+      message:
+        'The resource indicator is an http(s) URL without a fragment, such as http://localhost:3001/ (empty for that default).',
+    })
+    .default(''),
+  verification: z
+    .enum(VERIFICATION_MODES, { error: 'The verification mode is auto, jwt or userinfo.' })
+    .default('auto'),
   requiredScopes: z.array(scopeToken).default([]),
   scopesSupported: z.array(scopeToken).default([...DEFAULT_SCOPES_SUPPORTED]),
   cacheTtlSec: z
-    .number()
+    .number({ error: 'The cache window is a number of seconds, such as 10.' })
     .int('The cache window is a whole number of seconds.')
     .min(0, 'The cache window cannot be negative (0 asks the issuer on every request).')
     .max(MAX_CACHE_TTL_SEC, `The cache window is at most ${MAX_CACHE_TTL_SEC} s.`)
@@ -39,13 +55,15 @@ export const serverSettingsSchema = z.object({
     .default([]),
 });
 
-export type ServerSettings = z.output<typeof serverSettingsSchema>;
+export type { ServerSettings, SettingsValidation } from './settings-types';
+
+// The plain types the renderer sees and the schema's output must stay the same shape.
+type SchemaOutput = z.output<typeof serverSettingsSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameShape: Same<SchemaOutput, ServerSettings> = true;
+void sameShape;
 
 export const DEFAULT_SERVER_SETTINGS: ServerSettings = serverSettingsSchema.parse({});
-
-export type SettingsValidation =
-  | { ok: true; settings: ServerSettings }
-  | { ok: false; issues: { path: string; message: string }[] };
 
 /** Validates settings from outside (a form, a file, flags); each issue names its field. */
 export function validateServerSettings(input: unknown): SettingsValidation {
