@@ -1,4 +1,5 @@
 import type { IssuerStatus } from '../issuer-status';
+import { IssuerUnavailableError } from './errors';
 import type { IssuerMetadataSource } from './issuer-metadata';
 
 export interface IssuerHealthOptions {
@@ -59,7 +60,14 @@ export class IssuerHealth {
           discovery: found.source,
         });
       },
-      (error: unknown) => this.#fail(error instanceof Error ? error.message : String(error)),
+      (error: unknown) =>
+        this.#fail(
+          error instanceof IssuerUnavailableError
+            ? error.detail
+            : error instanceof Error
+              ? error.message
+              : String(error),
+        ),
     );
     return this.#inFlight;
   }
