@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../../main/issuer';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../main/server';
 import { BundledStack, serverSettingsPath } from '../../main/stack';
+import { startEngineHost } from '../support/engine-host';
 import { HttpBrowser } from '../support/http-browser';
 import { signIn } from '../support/sign-in';
 import { runCommand, runNpm } from '../support/spawn-cli';
@@ -289,6 +290,34 @@ describe('the verification cache window (issue 9 item 5)', () => {
     const after = await post(stack.server.url, token);
     expect(after.response.status).toBe(401);
   }, 30_000);
+
+  it('the sign-out report keeps its cache explanation and adds the window the server reports', async () => {
+    const stack = await stackWith({});
+    const host = await startEngineHost();
+    cleanup.push(() => host.close());
+    host.setPerson(ALICE);
+    const flow = host.flow({
+      profileId: 'p-cache-window',
+      serverUrl: stack.server.url,
+      transport: 'streamable-http',
+      clientId: 'sandbox-native',
+      scopes: [],
+      resource: { mode: 'none' },
+      extraParams: {},
+      refreshTokens: false,
+    });
+    await flow.run();
+    await flow.callTool('whoami');
+    const report = await flow.signOut();
+    await flow.close();
+    expect(report.oldToken).toMatchObject({ status: 200, accepted: true });
+    expect(report.oldToken?.explanation).toMatch(
+      /remembers recent userinfo answers, so the revocation shows once that cache entry expires \(this server says: in about (\d+) s\)/,
+    );
+    const seconds = Number(/in about (\d+) s/.exec(report.oldToken!.explanation)?.[1]);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(10);
+  });
 
   it('follows the setting: 1 s', async () => {
     const stack = await stackWith({ cacheTtlSec: 1 });
