@@ -86,10 +86,12 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
     });
 
     const issuerMetadata = new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs);
-    issuerHealth = new IssuerHealth(issuerMetadata, {
-      onChange: (status) => events.emit('issuer-status', status),
-    });
-    void issuerHealth.check();
+    // Its own look at discovery: the verifiers still discover on first use (and so notice an
+    // issuer whose discovery broke after the server started).
+    issuerHealth = new IssuerHealth(
+      new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs),
+      { onChange: (status) => events.emit('issuer-status', status) },
+    );
     // One cache in front of all checks: a burst of calls with one token costs one userinfo
     // request (and introspection) or one signature verification.
     const checkToken = withClientAllowList(

@@ -65,6 +65,9 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   const events = new ServerEvents();
   const mcpApp = createMcpApp(config, events);
   ready.handler = mcpApp.app;
+  // One look at the issuer before saying "started" (bounded by issuerTimeoutMs): whoever starts
+  // the server learns at once whether it can verify tokens. A failure does not stop it.
+  await mcpApp.issuerHealth?.check();
 
   const unused: IssuerStatus = {
     state: 'ready',
