@@ -17,7 +17,12 @@ import { FileSecretStore } from './profiles/secret-store';
 import { FileProfileStore } from './profiles/store';
 import { defaultDataDir } from './shared/data-dir';
 import { listen, PortInUseError } from './shared/listen';
-import { SERVER_FLAG_OPTIONS, SERVER_FLAGS_HELP, settingsFromFlags } from './cli/server-flags';
+import {
+  SERVER_FLAG_OPTIONS,
+  SERVER_FLAGS_HELP,
+  settingsFromFlags,
+  portFlag,
+} from './cli/server-flags';
 import { UsageError } from './cli/usage-error';
 import { BundledStack, loadServerSettings, saveServerSettings } from './stack';
 import { logTrace, TraceRecorder } from './trace';
@@ -59,15 +64,6 @@ function parseFlags() {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
   }
-}
-
-function portFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}".`);
-  }
-  return n;
 }
 
 async function main(values: ReturnType<typeof parseFlags>): Promise<void> {

@@ -7,7 +7,12 @@ import {
   type IssuerStatus,
   type VerificationEvent,
 } from '../server';
-import { SERVER_FLAG_OPTIONS, SERVER_FLAGS_HELP, settingsFromFlags } from './server-flags';
+import {
+  SERVER_FLAG_OPTIONS,
+  SERVER_FLAGS_HELP,
+  settingsFromFlags,
+  portFlag,
+} from './server-flags';
 import { UsageError } from './usage-error';
 
 const HELP = `npm run serve -- [options]
@@ -25,15 +30,6 @@ ${SERVER_FLAGS_HELP}
 Example, the server of Logto's MCP tutorial trusting your tenant:
   npm run serve -- --issuer https://<tenant>.logto.app/oidc --require-scope whoami:read
 `;
-
-function port(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}".`);
-  }
-  return n;
-}
 
 /** `{ key: value }` when value is set, else nothing (exactOptionalPropertyTypes forbids undefined). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -124,10 +120,10 @@ export async function runServe(args: string[]): Promise<number> {
   const stack = await BundledStack.start({
     dataDir: values['data-dir'] ?? defaultDataDir(),
     settings,
-    ...optional('serverPort', port(values.port ?? process.env.PORT, '--port')),
+    ...optional('serverPort', portFlag(values.port ?? process.env.PORT, '--port')),
     ...optional(
       'issuerPort',
-      port(values['issuer-port'] ?? process.env.ISSUER_PORT, '--issuer-port'),
+      portFlag(values['issuer-port'] ?? process.env.ISSUER_PORT, '--issuer-port'),
     ),
     ...(values.dcr && { dynamicClientRegistration: true }),
   });

@@ -65,3 +65,13 @@ export function settingsFromFlags(values: FlagValues, base: ServerSettings): Ser
       .join('\n'),
   );
 }
+
+/** A port flag: a whole number from 0 (a free port) to 65535, or a UsageError naming the flag. */
+export function portFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}".`);
+  }
+  return n;
+}

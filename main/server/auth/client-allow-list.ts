@@ -1,9 +1,5 @@
-import {
-  fetchWithTimeout,
-  FetchNetworkError,
-  FetchTimeoutError,
-} from '../../shared/fetch-with-timeout';
-import { IssuerUnavailableError, TokenRejectedError } from './errors';
+import { TokenRejectedError } from './errors';
+import { fetchFromIssuer } from './issuer-fetch';
 import type { IssuerMetadataSource } from './issuer-metadata';
 import type { TokenVerifier, VerifiedAuthInfo } from './types';
 
@@ -41,27 +37,20 @@ export function withClientAllowList(
     clientId: string,
     token: string,
   ): Promise<Record<string, unknown>> => {
-    let response: Response;
-    try {
-      response = await fetchWithTimeout(
-        endpoint,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: new URLSearchParams({ token, client_id: clientId }).toString(),
+    const response = await fetchFromIssuer(
+      opts.issuer,
+      endpoint,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
         },
-        opts.timeoutMs,
-      );
-    } catch (error) {
-      const detail =
-        error instanceof FetchTimeoutError || error instanceof FetchNetworkError
-          ? error.message
-          : String(error);
-      throw new IssuerUnavailableError(opts.issuer, detail, 'userinfo', { cause: error });
-    }
+        body: new URLSearchParams({ token, client_id: clientId }).toString(),
+      },
+      opts.timeoutMs,
+      'userinfo',
+    );
     const body = (await response.json().catch(() => undefined)) as
       Record<string, unknown> | undefined;
     if (!response.ok || !body || typeof body !== 'object') {
