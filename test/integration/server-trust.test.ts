@@ -9,8 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../../main/issuer';
-import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../main/server';
+import { DEFAULT_SERVER_SETTINGS, startMcpServer, type ServerSettings } from '../../main/server';
 import { BundledStack, serverSettingsPath } from '../../main/stack';
+import { revealedBy } from '../../renderer/src/server/revealed';
+import { createAppApi } from '../../main/api';
+import { RedirectReceiver } from '../../main/client/redirect';
+import { SANDBOX_FIRST_PARTY_ID } from '../../main/profiles/schema';
+import { MemorySecretStore } from '../../main/profiles/secret-store';
+import { FileProfileStore } from '../../main/profiles/store';
+import { TraceRecorder } from '../../main/trace';
 import { startEngineHost } from '../support/engine-host';
 import { HttpBrowser } from '../support/http-browser';
 import { signIn } from '../support/sign-in';
@@ -154,6 +161,115 @@ describe('the server trusts the issuer its settings name', () => {
     const token = (await signInForTokens(issuerUrl, ALICE, { resource: stack.server.resource }))
       .access_token;
     expect((await post(stack.server.url, token)).response.status).toBe(200);
+  });
+});
+
+describe('the app API over the bundled stack', () => {
+  it('starts the sandbox when a sandbox profile connects, and points the sandbox profiles at it', async () => {
+    const other = await otherIssuer('http://localhost:1/');
+    const stack = await stackWith({ issuer: other.issuer });
+    const dataDir = await tempDir();
+    const recorder = new TraceRecorder();
+    const api = await createAppApi({
+      host: 'web',
+      version: 'test',
+      stack,
+      profiles: new FileProfileStore(join(dataDir, 'profiles.json')),
+      secrets: new MemorySecretStore(),
+      recorder,
+      receiver: new RedirectReceiver(),
+      redirects: [
+        { mode: 'loopback', redirectUri: 'http://127.0.0.1:1/callback', register: '', note: '' },
+      ],
+      openExternal: () => undefined,
+    });
+    cleanup.push(() => api.close());
+    const before = await api.getServerStatus();
+    expect(before).toMatchObject({ issuer: other.issuer, trustsSandbox: false });
+    expect(before.issuerStatus.state).toBe('ready');
+    expect((await api.getAppInfo()).sandbox.running).toBe(false);
+    expect(stack.sandboxIssuer).toBeUndefined();
+
+    const flow = await api.connect(SANDBOX_FIRST_PARTY_ID, 'quick');
+    await api.cancelFlow(flow.flowId);
+    const sandbox = stack.sandboxIssuer;
+    expect(sandbox).toBeDefined();
+    const info = await api.getAppInfo();
+    expect(info.sandbox).toMatchObject({ running: true, issuer: sandbox!.issuer });
+    const profiles = await api.listProfiles();
+    expect(profiles.find((p) => p.profile.id === SANDBOX_FIRST_PARTY_ID)?.profile.issuer).toBe(
+      sandbox!.issuer,
+    );
+    // The server still trusts the other issuer: connecting a profile does not change that.
+    expect((await api.getServerStatus()).issuer).toBe(other.issuer);
+  });
+
+  it('applies settings through the API: invalid ones change nothing, valid ones restart and say so', async () => {
+    const stack = await stackWith({});
+    const api = await createAppApi({
+      host: 'web',
+      version: 'test',
+      stack,
+      profiles: new FileProfileStore(join(await tempDir(), 'profiles.json')),
+      secrets: new MemorySecretStore(),
+      recorder: new TraceRecorder(),
+      receiver: new RedirectReceiver(),
+      redirects: [
+        { mode: 'loopback', redirectUri: 'http://127.0.0.1:1/callback', register: '', note: '' },
+      ],
+      openExternal: () => undefined,
+    });
+    cleanup.push(() => api.close());
+    const events: string[] = [];
+    api.subscribe((event) => events.push(event.type));
+    const invalid = await api.applyServerSettings({ ...stack.settings, cacheTtlSec: -1 });
+    expect(invalid).toMatchObject({ ok: false, issues: [{ path: 'cacheTtlSec' }] });
+    expect(await api.getServerSettings()).toEqual(DEFAULT_SERVER_SETTINGS);
+
+    const applied = await api.applyServerSettings({
+      ...stack.settings,
+      requiredScopes: ['whoami:read'],
+    });
+    expect(applied.ok).toBe(true);
+    expect((await api.getServerStatus()).requiredScopes).toEqual(['whoami:read']);
+    await expect.poll(() => events.includes('server-changed')).toBe(true);
+  });
+});
+
+describe('what another server revealed (the Server tab for a server that is not the bundled one)', () => {
+  it('is read from the trace: its protected resource metadata and its challenges', async () => {
+    const stack = await stackWith({});
+    const sandbox = stack.sandboxIssuer!;
+    const elsewhere = await startMcpServer({ port: 0, issuer: sandbox.issuer });
+    cleanup.push(() => elsewhere.close());
+    const host = await startEngineHost();
+    cleanup.push(() => host.close());
+    host.setPerson(ALICE);
+    const flow = host.flow({
+      profileId: 'p-elsewhere',
+      serverUrl: elsewhere.url,
+      transport: 'streamable-http',
+      clientId: 'sandbox-native',
+      scopes: [],
+      resource: { mode: 'none' },
+      extraParams: {},
+      refreshTokens: false,
+    });
+    await flow.run();
+    await flow.close();
+
+    const revealed = revealedBy(host.recorder.events(), elsewhere.url);
+    expect(revealed.answers).toBeGreaterThan(1);
+    expect(revealed.metadata?.document).toMatchObject({
+      resource: elsewhere.resource,
+      authorization_servers: [sandbox.issuer],
+    });
+    expect(revealed.challenges[0]).toMatchObject({ status: 401, method: 'POST' });
+    expect(revealed.challenges[0]?.header).toContain(
+      `resource_metadata="${elsewhere.resourceMetadataUrl}"`,
+    );
+    // Nothing of the bundled server (another origin) is mixed in.
+    expect(revealedBy(host.recorder.events(), stack.server.url).answers).toBe(0);
   });
 });
 
