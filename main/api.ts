@@ -141,8 +141,16 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       await deps.secrets.set(secretKeys.clientSecret(SANDBOX_THIRD_PARTY_ID), thirdPartySecret);
   };
   await syncSandboxProfiles();
+  // Ports that had to move after start (the sandbox starts on first use) are told like the others.
+  const laterNotices: string[] = [];
+  let notesSeen = deps.stack.notes.length;
   const stopWatchingStack = deps.stack.onChange((change) => {
     if (change === 'server') decisions.length = 0;
+    for (const message of deps.stack.notes.slice(notesSeen)) {
+      laterNotices.push(message);
+      deps.recorder.record({ type: 'note', level: 'warning', message });
+    }
+    notesSeen = deps.stack.notes.length;
     void syncSandboxProfiles()
       .catch((error: unknown) =>
         console.error(
@@ -181,7 +189,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         sandbox: sandboxInfo(deps.stack),
         redirects: deps.redirects,
         secretProtection: deps.secrets.protection,
-        notices: [...(deps.notices ?? [])],
+        notices: [...(deps.notices ?? []), ...laterNotices],
       };
     },
 
@@ -420,7 +428,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         recentDecisions: [...decisions],
         snippets: clientSnippets({
           mcpUrl: server.url,
-          scopes: ['openid', 'profile', 'email', 'whoami:read'],
+          scopes: server.scopesSupported,
         }),
       };
     },
