@@ -68,7 +68,8 @@ async function otherIssuer(resource: string, port = 0): Promise<RunningIssuer> {
       },
     ],
   });
-  cleanup.push(() => issuer.close());
+  // A test may have stopped it already.
+  cleanup.push(() => issuer.close().catch(() => undefined));
   return issuer;
 }
 
@@ -132,7 +133,7 @@ describe('the server trusts the issuer its settings name', () => {
   it('answers 503 with the reason and Retry-After while the issuer is down, and picks it up when it starts', async () => {
     const port = await freePort();
     const issuerUrl = `http://127.0.0.1:${port}/oidc`;
-    const stack = await stackWith({ issuer: issuerUrl });
+    const stack = await stackWith({ issuer: issuerUrl, cacheTtlSec: 0 });
     const status = await stack.server.issuerChecked();
     expect(status).toMatchObject({ state: 'unavailable', issuer: issuerUrl });
 
@@ -161,6 +162,19 @@ describe('the server trusts the issuer its settings name', () => {
     const token = (await signInForTokens(issuerUrl, ALICE, { resource: stack.server.resource }))
       .access_token;
     expect((await post(stack.server.url, token)).response.status).toBe(200);
+
+    // Stopped again: an opaque token cannot be checked, 503 (not invalid_token), and no crash.
+    const opaque = (await signInForTokens(issuerUrl, ALICE)).access_token;
+    expect((await post(stack.server.url, opaque)).response.status).toBe(200);
+    await issuer.close();
+    const stopped = await post(stack.server.url, opaque);
+    expect(stopped.response.status).toBe(503);
+    expect(stopped.response.headers.get('retry-after')).not.toBeNull();
+    expect(JSON.parse(stopped.text)).toMatchObject({ error: 'temporarily_unavailable' });
+    // And back: the same server verifies the new issuer process's tokens.
+    const again = await otherIssuer(stack.server.resource, port);
+    const fresh = (await signInForTokens(again.issuer, ALICE)).access_token;
+    expect((await post(stack.server.url, fresh)).response.status).toBe(200);
   });
 });
 
