@@ -90,7 +90,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
     // issuer whose discovery broke after the server started).
     issuerHealth = new IssuerHealth(
       new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs),
-      { onChange: (status) => events.emit('issuer-status', status) },
+      (status) => events.emit('issuer-status', status),
     );
     // One cache in front of all checks: a burst of calls with one token costs one userinfo
     // request (and introspection) or one signature verification.

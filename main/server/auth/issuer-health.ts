@@ -2,15 +2,11 @@ import type { IssuerStatus } from '../issuer-status';
 import { IssuerUnavailableError } from './errors';
 import type { IssuerMetadataSource } from './issuer-metadata';
 
-export interface IssuerHealthOptions {
-  /** First pause before asking again after a failure; doubles up to maxBackoffMs. */
-  minBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** A request may make the server ask again, but not more often than this. */
-  minRecheckMs?: number;
-  onChange?: (status: IssuerStatus) => void;
-  now?: () => number;
-}
+/** First pause before asking again after a failure; doubles after each failure, up to the max. */
+const MIN_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+/** A request may make the server ask again, but not more often than this. */
+const MIN_RECHECK_MS = 1_000;
 
 /**
  * Watches whether the trusted issuer's discovery document can be read. The server starts in any
@@ -22,24 +18,14 @@ export class IssuerHealth {
   #status: IssuerStatus;
   #inFlight: Promise<IssuerStatus> | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #backoffMs: number;
   #lastCheckEnded = 0;
   #closed = false;
-  readonly #opts: Required<Omit<IssuerHealthOptions, 'onChange'>> &
-    Pick<IssuerHealthOptions, 'onChange'>;
+  #backoffMs = MIN_BACKOFF_MS;
 
   constructor(
     readonly metadata: IssuerMetadataSource,
-    opts: IssuerHealthOptions = {},
+    private readonly onChange: (status: IssuerStatus) => void = () => undefined,
   ) {
-    this.#opts = {
-      minBackoffMs: opts.minBackoffMs ?? 1_000,
-      maxBackoffMs: opts.maxBackoffMs ?? 30_000,
-      minRecheckMs: opts.minRecheckMs ?? 1_000,
-      now: opts.now ?? Date.now,
-      ...(opts.onChange && { onChange: opts.onChange }),
-    };
-    this.#backoffMs = this.#opts.minBackoffMs;
     this.#status = { state: 'checking', issuer: metadata.issuer };
   }
 
@@ -52,7 +38,7 @@ export class IssuerHealth {
     this.#inFlight ??= this.metadata.get().then(
       (found) => {
         clearTimeout(this.#timer);
-        this.#backoffMs = this.#opts.minBackoffMs;
+        this.#backoffMs = MIN_BACKOFF_MS;
         return this.#settle({
           state: 'ready',
           issuer: this.metadata.issuer,
@@ -75,7 +61,7 @@ export class IssuerHealth {
   /** For a request arriving while the issuer is unavailable: ask again unless asked just now. */
   async recheckIfDue(): Promise<IssuerStatus> {
     if (this.#status.state === 'ready') return this.#status;
-    if (!this.#inFlight && this.#opts.now() - this.#lastCheckEnded < this.#opts.minRecheckMs) {
+    if (!this.#inFlight && Date.now() - this.#lastCheckEnded < MIN_RECHECK_MS) {
       return this.#status;
     }
     return this.check();
@@ -84,7 +70,7 @@ export class IssuerHealth {
   /** Seconds until the next scheduled check, for Retry-After (at least 1). */
   retryAfterSec(): number {
     if (this.#status.state !== 'unavailable') return 1;
-    const left = Date.parse(this.#status.nextCheckAt) - this.#opts.now();
+    const left = Date.parse(this.#status.nextCheckAt) - Date.now();
     return Math.max(1, Math.ceil(left / 1000));
   }
 
@@ -93,13 +79,13 @@ export class IssuerHealth {
     clearTimeout(this.#timer);
   }
 
-  #iso(at = this.#opts.now()): string {
+  #iso(at = Date.now()): string {
     return new Date(at).toISOString();
   }
 
   #settle(status: IssuerStatus): IssuerStatus {
     this.#inFlight = undefined;
-    this.#lastCheckEnded = this.#opts.now();
+    this.#lastCheckEnded = Date.now();
     const changed =
       status.state !== this.#status.state ||
       (status.state === 'unavailable' &&
@@ -110,14 +96,14 @@ export class IssuerHealth {
       status = { ...status, since: this.#status.since };
     }
     this.#status = status;
-    if (changed && !this.#closed) this.#opts.onChange?.(status);
+    if (changed && !this.#closed) this.onChange(status);
     return status;
   }
 
   #fail(problem: string): IssuerStatus {
     clearTimeout(this.#timer);
     const wait = this.#backoffMs;
-    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#opts.maxBackoffMs);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
     if (!this.#closed) {
       this.#timer = setTimeout(() => void this.check(), wait);
       this.#timer.unref();
@@ -127,7 +113,7 @@ export class IssuerHealth {
       issuer: this.metadata.issuer,
       problem,
       since: this.#iso(),
-      nextCheckAt: this.#iso(this.#opts.now() + wait),
+      nextCheckAt: this.#iso(Date.now() + wait),
     });
   }
 }
