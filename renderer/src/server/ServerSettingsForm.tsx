@@ -227,7 +227,7 @@ export function ServerSettingsForm({ status }: { status: ServerStatus }) {
         )}
       </Field>
       <OpaqueTokenNote />
-      <div className="form-actions">
+      <div className={`form-actions${draft ? '' : ' form-actions--idle'}`}>
         <button
           type="submit"
           className="button button--primary"
