@@ -79,3 +79,41 @@ test('the Server tab edits what the bundled server trusts, and a profile offers 
   await page.bringToFront();
   await expect(page.getByText('Signed in and connected')).toBeVisible({ timeout: 30_000 });
 });
+
+test('for a server that is not the bundled one, the Server tab shows what its answers revealed', async ({
+  app: page,
+}, testInfo) => {
+  // Another MCP server on loopback (the same code, its own process-independent instance) that
+  // trusts the sandbox issuer the first-party profile shows.
+  const issuer = (await page.locator('dt:text-is("Issuer") + dd').first().innerText()).trim();
+  const { startMcpServer } = await import('../../main/server');
+  const elsewhere = await startMcpServer({ port: 0, issuer });
+  try {
+    await page.getByRole('button', { name: /New profile/ }).click();
+    await page.getByRole('textbox', { name: 'Server URL', exact: true }).fill(elsewhere.url);
+    await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(issuer);
+    await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill('sandbox-native');
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+
+    await openTab(page, 'Server');
+    await expect(page.getByText('is not the bundled server.')).toBeVisible();
+    await expect(page.getByText(/Nothing yet: this server has not answered/)).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Verification decisions' })).toHaveCount(0);
+
+    // The sandbox does not know this server's resource, so the flow stops before any sign-in;
+    // the server has answered by then (its metadata, its challenge).
+    await openTab(page, 'Connection');
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect(page.getByText(/^Failed at/)).toBeVisible({ timeout: 30_000 });
+
+    await openTab(page, 'Server');
+    const revealed = page.getByRole('region', { name: 'What this server’s answers revealed' });
+    await expect(revealed).toContainText(elsewhere.resource);
+    await expect(revealed).toContainText(`Trusts${issuer}`);
+    await expect(revealed).toContainText(`resource_metadata="${elsewhere.resourceMetadataUrl}"`);
+    await snap(page, testInfo, '08-another-server');
+  } finally {
+    await elsewhere.close();
+  }
+});
