@@ -27,12 +27,12 @@ import { installShutdown } from './electron/lifecycle';
 import { consoleLog } from './electron/log';
 import { createOpenExternalGate } from './electron/open-external';
 import { isAppUrl, rendererLocation } from './electron/renderer-location';
-import { desktopRedirects, startSandboxWithFallback } from './electron/sandbox';
+import { desktopRedirects, startDesktopStack } from './electron/sandbox';
 import { secureSession } from './electron/session';
 import { openDesktopProfileStore, openDesktopSecretStore } from './electron/storage';
 import { createMainWindow, guardAllWebContents, preloadPath } from './electron/window';
 import { APP_SCHEME } from './shared/app-identity';
-import type { SandboxStack } from './stack';
+import type { BundledStack } from './stack';
 import { TraceRecorder } from './trace';
 
 const log = consoleLog;
@@ -60,7 +60,7 @@ const gate = createOpenExternalGate((url) => shell.openExternal(url), { log });
 
 let window: BrowserWindow | undefined;
 let api: AppApi | undefined;
-let stack: SandboxStack | undefined;
+let stack: BundledStack | undefined;
 let loopback: LoopbackListener | undefined;
 
 async function start(): Promise<void> {
@@ -81,9 +81,9 @@ async function start(): Promise<void> {
     onProblem,
   });
   if (secrets.warning) onProblem(secrets.warning);
-  const sandbox = await startSandboxWithFallback({ dataDir: userData });
-  stack = sandbox.stack;
-  for (const message of sandbox.notes) onProblem(message);
+  const bundled = await startDesktopStack({ dataDir: userData });
+  stack = bundled.stack;
+  for (const message of bundled.notes) onProblem(message);
   loopback = await startLoopbackListener({ receiver });
 
   api = await createAppApi({

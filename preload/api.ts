@@ -8,6 +8,8 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Finding } from '../main/client/engine/notes';
 import type { SessionSummary, SignOutReport, StepState } from '../main/client/engine/types';
 import type { Profile } from '../main/profiles/schema';
+import type { IssuerStatus } from '../main/server/issuer-status';
+import type { ServerSettings, SettingsValidation } from '../main/server/settings-types';
 import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
 import type { DemoBeat, DemoPartView, DemoRunView, DemoScenarioInfo } from '../main/report/types';
@@ -18,8 +20,11 @@ export type {
   Finding,
   Profile,
   RecordedEvent,
+  IssuerStatus,
   RedactedToken,
+  ServerSettings,
   SessionSummary,
+  SettingsValidation,
   SignOutReport,
   StepState,
   Tool,
@@ -36,7 +41,9 @@ export type {
 };
 
 export interface SandboxInfo {
+  /** Where the sandbox issuer is, or will be: it starts only when something uses it. */
   issuer: string;
+  running: boolean;
   mcpUrl: string;
   sseUrl: string;
   resource: string;
@@ -110,7 +117,13 @@ export interface ServerStatus {
   url: string;
   sseUrl: string;
   resource: string;
+  /** The issuer the server trusts, as a URL (the sandbox's when it trusts the sandbox). */
   issuer: string;
+  trustsSandbox: boolean;
+  /** Whether tokens can be verified with that issuer right now, and why not. */
+  issuerStatus: IssuerStatus;
+  /** The settings it runs with, as saved (issuer 'sandbox', resource '' for the default). */
+  settings: ServerSettings;
   verification: 'auto' | 'jwt' | 'userinfo';
   requiredScopes: string[];
   /** Most recent first. */
@@ -126,7 +139,9 @@ export type AppEvent =
   | { type: 'open-url'; url: string; purpose: 'sign-in' | 'sign-out' }
   | { type: 'profiles-changed' }
   /** A demo run changed: fetch it again with getDemoRun (masked or revealed, as the page shows it). */
-  | { type: 'demo'; runId: string };
+  | { type: 'demo'; runId: string }
+  /** The bundled server restarted with new settings, its issuer's status changed, or the sandbox started. */
+  | { type: 'server-changed' };
 
 export interface DesktopApi {
   getAppInfo(): Promise<AppInfo>;
@@ -156,6 +171,10 @@ export interface DesktopApi {
   clearTrace(): Promise<void>;
 
   getServerStatus(): Promise<ServerStatus>;
+  // The bundled server's settings: read, check as typed (nothing applied), apply (restarts it).
+  getServerSettings(): Promise<ServerSettings>;
+  validateServerSettings(input: unknown): Promise<SettingsValidation>;
+  applyServerSettings(input: unknown): Promise<SettingsValidation>;
 
   // ---- Demo mode and reports (issue 10) ----
   listDemoScenarios(): Promise<DemoScenarioInfo[]>;
@@ -196,6 +215,10 @@ export const API_METHODS = [
   'exportTrace',
   'clearTrace',
   'getServerStatus',
+  // The bundled server's settings (the Server tab, the one-click trust offer).
+  'getServerSettings',
+  'validateServerSettings',
+  'applyServerSettings',
   // Demo mode and reports.
   'listDemoScenarios',
   'startDemo',

@@ -9,6 +9,16 @@ export {
   type VerificationMode,
 } from './config';
 export type { VerificationEvent, VerifiedBy } from './events';
+export type { IssuerStatus } from './issuer-status';
+export {
+  DEFAULT_SERVER_SETTINGS,
+  SANDBOX_ISSUER,
+  serverOptionsFrom,
+  trustsSandbox,
+  validateServerSettings,
+  type ServerSettings,
+  type SettingsValidation,
+} from './settings';
 export type { WhoamiResult } from './tools/whoami';
 export { buildBearerChallenge, type BearerChallenge } from './auth/challenge';
 export { PortInUseError } from '../shared/listen';

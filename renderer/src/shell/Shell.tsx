@@ -99,7 +99,7 @@ export function Shell() {
               )}
               {tab === 'tools' && <ToolsView profileId={selected.profile.id} isDraft={isDraft} />}
               {tab === 'trace' && <TraceView />}
-              {tab === 'server' && <ServerView />}
+              {tab === 'server' && <ServerView profile={selected.profile} />}
               {tab === 'demo' && <DemoView />}
             </TabPanel>
           </>
