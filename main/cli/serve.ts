@@ -134,6 +134,8 @@ export async function runServe(args: string[]): Promise<number> {
   });
   await stack.server.issuerChecked();
   console.log(describeStack(stack));
+  // What was repaired at start (key files whose permissions were tightened), as the app shows it.
+  for (const note of stack.notes) console.log(`Note: ${note}`);
   stack.events.on('issuer-status', (status) => console.log(describeIssuerStatus(status)));
   if (!values.quiet) {
     stack.events.on('verification', (event) => console.log(describeDecision(event)));
