@@ -15,7 +15,7 @@ import {
 } from './client/redirect';
 import { FileSecretStore } from './profiles/secret-store';
 import { FileProfileStore } from './profiles/store';
-import { defaultDataDir } from './shared/data-dir';
+import { openDataDir } from './shared/data-dir';
 import { listen, PortInUseError } from './shared/listen';
 import { startSandboxStack, type SandboxStack } from './stack';
 import { logTrace, TraceRecorder } from './trace';
@@ -52,12 +52,13 @@ async function startStack(
 }
 
 async function main(): Promise<void> {
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const { dir: dataDir, notes } = await openDataDir(values['data-dir']);
   const notices: string[] = [];
   const problems = (message: string) => {
     console.warn(message);
     notices.push(message);
   };
+  for (const message of notes) problems(message);
   const stack = await startStack(dataDir, problems);
   const recorder = new TraceRecorder();
   logTrace(

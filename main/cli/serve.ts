@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../shared/data-dir';
+import { openDataDir } from '../shared/data-dir';
 import { startSandboxStack, type SandboxStack } from '../stack';
 import type { VerificationEvent, VerificationMode } from '../server';
 import { UsageError } from './usage-error';
@@ -92,8 +92,10 @@ export async function runServe(args: string[]): Promise<number> {
     return 0;
   }
   const verification = mode(values.verification);
+  const data = await openDataDir(values['data-dir']);
+  for (const message of data.notes) console.log(message);
   const stack = await startSandboxStack({
-    dataDir: values['data-dir'] ?? defaultDataDir(),
+    dataDir: data.dir,
     ...optional('serverPort', port(values.port ?? process.env.PORT, '--port')),
     ...optional(
       'issuerPort',

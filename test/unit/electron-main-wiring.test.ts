@@ -93,6 +93,7 @@ const fake = await vi.hoisted(async () => {
       app,
       BrowserWindow,
       ipcMain: {
+        on: () => undefined, // electron-store's channel for renderer-side stores (unused)
         handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
         removeHandler: (channel: string) => handlers.delete(channel),
       },
@@ -110,7 +111,8 @@ const fake = await vi.hoisted(async () => {
   };
 });
 
-vi.mock('electron', () => fake.module);
+// electron-store imports the module's default export.
+vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'electron-main-'));
 const appPage = pathToFileURL(join(import.meta.dirname, '../../renderer/index.html')).href;
