@@ -64,6 +64,8 @@ export async function startSandboxStack(options: SandboxStackOptions): Promise<S
         verificationCacheTtlMs: options.verificationCacheTtlMs,
       }),
     });
+    // The issuer is up: fetch its keys now rather than in the path of the first signed-in call.
+    void server.prefetchIssuerKeys();
     return {
       issuer,
       server,

@@ -33,6 +33,11 @@ export interface McpServerStats {
 export interface McpApp {
   app: Express;
   stats(): McpServerStats;
+  /**
+   * Fetches the issuer's discovery document and JWKS now, so the first signed-in request does not
+   * wait for them; a failure is forgotten and the first token fetches again, as without it.
+   */
+  prefetchIssuerKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
   });
   const sse = createSseEndpoint({ createServer: createMcpServer });
   let cachedVerdicts = () => 0;
+  let prefetch = async (): Promise<void> => undefined;
 
   if (config.auth) {
     const mcpAuth = new MCPAuth({
@@ -82,15 +88,20 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
     const issuerMetadata = new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs);
     // One cache in front of both checks: a burst of calls with one token costs one userinfo
     // request or one signature verification.
+    const jwt = createJwtVerifier({
+      issuer: config.issuer,
+      resource: config.resource,
+      clockToleranceSec: config.clockToleranceSec,
+      timeoutMs: config.issuerTimeoutMs,
+      metadata: issuerMetadata,
+    });
+    prefetch = () =>
+      config.verification === 'userinfo'
+        ? issuerMetadata.get().then(() => undefined)
+        : jwt.prefetchKeys();
     const verify = withVerificationCache(
       createTokenVerifier(config.verification, {
-        jwt: createJwtVerifier({
-          issuer: config.issuer,
-          resource: config.resource,
-          clockToleranceSec: config.clockToleranceSec,
-          timeoutMs: config.issuerTimeoutMs,
-          metadata: issuerMetadata,
-        }),
+        jwt,
         userinfo: createUserinfoVerifier({
           issuer: config.issuer,
           timeoutMs: config.issuerTimeoutMs,
@@ -162,6 +173,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
 
   return {
     app,
+    prefetchIssuerKeys: () => prefetch().catch(() => undefined),
     stats: () => ({
       streamableHttpSessions: streamable.sessionCount(),
       sseSessions: sse.sessionCount(),
