@@ -5,7 +5,10 @@
  * person something false about their setup. This module, imported before oidc-provider by
  * ./index.ts, drops exactly that one line, once, and puts console.warn back as soon as the
  * modules have loaded; every other warning, from oidc-provider or anyone, is printed as before.
- * On Node 22+ the line is never printed and nothing is dropped. See README, "Node versions".
+ * On Node 22+ the line is never printed and nothing is dropped (Electron 45 ships Node 22; whether
+ * its build reports an LTS name could not be checked here, where its binary cannot run). It works because web, the CLI and the tests load main/ as modules in source order (tsx);
+ * a bundle that hoists oidc-provider's import above this module would need it loaded first. See
+ * README, "Node versions".
  */
 const UNSUPPORTED_RUNTIME = /oidc-provider WARNING: Unsupported runtime\. Use Node\.js v22/;
 
