@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { ALICE, ALICE_SUB, startWebHost } from '../e2e/fixtures';
+import { chromiumLaunchOptions } from '../e2e/playwright.config';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 5);
@@ -118,18 +119,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_BUILD !== '1') {
     execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' });
   }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const runs: Record<Figure, number>[] = [];
   try {
     for (let run = 1; run <= RUNS; run++) {

@@ -53,19 +53,20 @@ const metadata = (issuer: string, marker: string) => ({
   id_token_signing_alg_values_supported: ['ES384'],
 });
 
+/** What the engine does for an MCP server whose metadata names `issuer`. */
+const discoverFor = (issuer: string) =>
+  readAuthorizationServerMetadata({
+    serverUrl: 'http://localhost:1/mcp',
+    resourceMetadata: { resource: 'http://localhost:1/', authorization_servers: [issuer] },
+    fetchFn: fetch,
+  });
+
 describe('authorization server metadata discovery', () => {
   it('asks the three locations of a path issuer at once and reads the OIDC one Logto serves', async () => {
     const scripted = await issuerAnsweringTogether({
       '/oidc/.well-known/openid-configuration': (issuer) => metadata(issuer, 'oidc-appended'),
     });
-    const result = await readAuthorizationServerMetadata({
-      serverUrl: 'http://localhost:1/mcp',
-      resourceMetadata: {
-        resource: 'http://localhost:1/',
-        authorization_servers: [scripted.issuer],
-      },
-      fetchFn: fetch,
-    });
+    const result = await discoverFor(scripted.issuer);
     expect(scripted.mostAtOnce()).toBe(3);
     expect(scripted.seen.sort()).toEqual([
       '/.well-known/oauth-authorization-server/oidc',
@@ -80,14 +81,7 @@ describe('authorization server metadata discovery', () => {
       '/.well-known/oauth-authorization-server/oidc': (issuer) => metadata(issuer, 'rfc8414'),
       '/oidc/.well-known/openid-configuration': (issuer) => metadata(issuer, 'oidc-appended'),
     });
-    const result = await readAuthorizationServerMetadata({
-      serverUrl: 'http://localhost:1/mcp',
-      resourceMetadata: {
-        resource: 'http://localhost:1/',
-        authorization_servers: [scripted.issuer],
-      },
-      fetchFn: fetch,
-    });
+    const result = await discoverFor(scripted.issuer);
     expect(result.metadata.authorization_endpoint).toContain('from=rfc8414');
   });
 });
