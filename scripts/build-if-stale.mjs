@@ -50,8 +50,12 @@ export function staleReason(dir = root) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const reason = staleReason();
-  if (!reason) {
+  // `npm run build` always builds (and leaves the fingerprint); tests that built once beforehand
+  // set MCP_AUTH_DESKTOP_SKIP_BUILD=1 so that no build runs while another test serves out/.
+  const reason = process.argv.includes('--always') ? 'asked to' : staleReason();
+  if (process.env.MCP_AUTH_DESKTOP_SKIP_BUILD === '1') {
+    console.log('Using the app built in out/ (MCP_AUTH_DESKTOP_SKIP_BUILD=1).');
+  } else if (!reason) {
     console.log('Using the app built in out/ (no source changed since).');
   } else {
     console.log(`Building the app into out/: ${reason}.`);

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm start without an Electron binary', () => {
   it('says why in one line and opens the same screens through web mode instead', async () => {
+    // Web mode serves the built app; build it now if there is none (npm test has built it).
+    if (!existsSync('out/renderer/index.html')) {
+      execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
+    }
     const dataDir = await mkdtemp(join(tmpdir(), 'mcp-auth-start-'));
     const child = spawn(
       process.execPath,
@@ -26,6 +31,8 @@ describe('npm start without an Electron binary', () => {
           ...process.env,
           ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent/electron-dist',
           BROWSER: 'none',
+          // Built beforehand (above): no build while other test files serve out/.
+          MCP_AUTH_DESKTOP_SKIP_BUILD: '1',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
