@@ -24,11 +24,12 @@ const LABEL: Record<Figure, string> = {
   signIn: 'password -> whoami on screen',
 };
 /**
- * The code before issue 11 (commit a77ffcf), measured with this script: the median, per figure, of
- * three runs of 5 on this project's 2 shared cores (load average 9 to 16, so any single run varies
- * by a third). The issue quoted 1200 / 1600 / 1400 ms, measured by hand.
+ * The code before issue 11 (commit a77ffcf), measured with this script: medians of 7 single runs
+ * interleaved with 7 of the new code, on this project's 2 shared cores (load average about 10;
+ * single runs vary by half, so compare medians of interleaved runs). The issue quoted
+ * 1200 / 1600 / 1400 ms, measured by hand.
  */
-const BEFORE: Record<Figure, number> = { open: 614, connect: 1367, signIn: 909 };
+const BEFORE: Record<Figure, number> = { open: 581, connect: 933, signIn: 857 };
 const TARGET: Record<Figure, number> = { open: 500, connect: 800, signIn: 600 };
 
 /**
