@@ -93,7 +93,9 @@ const fake = await vi.hoisted(async () => {
       app,
       BrowserWindow,
       ipcMain: {
-        on: () => undefined, // electron-store's channel for renderer-side stores (unused)
+        // electron-store's channel for renderer-side stores, which the app closes again
+        on: () => undefined,
+        removeAllListeners: () => undefined,
         handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
         removeHandler: (channel: string) => handlers.delete(channel),
       },
