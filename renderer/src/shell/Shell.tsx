@@ -1,15 +1,12 @@
 import { useEffect, useState } from 'react';
 import { DemoView } from '../demo/DemoView';
 import { ConnectionView } from '../flow/ConnectionView';
-import { ProfileEditor } from '../profiles/ProfileEditor';
 import { ProfileList } from '../profiles/ProfileList';
-import { ServerView } from '../server/ServerView';
 import { useFlows } from '../state/flow-store';
 import { useIsDraft, useProfiles } from '../state/profile-store';
-import { ToolsView } from '../tools/ToolsView';
-import { TraceView } from '../trace/TraceView';
 import { TabPanel, Tabs } from '../ui/Tabs';
 import { ConnectionBanner } from './ConnectionBanner';
+import { ProfileEditor, ServerView, ToolsView, TraceView } from './lazy-views';
 import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
