@@ -49,6 +49,8 @@ export interface DoctorInput {
   refreshTokens?: boolean;
   prompt?: string;
   extraParams?: Record<string, string>;
+  /** The redirect URI to probe; default the app's loopback listener on an ephemeral port. */
+  redirectUri?: string;
 }
 
 export interface DoctorReport {

@@ -108,7 +108,7 @@ export async function checkAuthorization(
   ctx: DoctorContext,
 ): Promise<Check[]> {
   const checks: Check[] = [];
-  const redirectUri = loopbackRedirect(somePort());
+  const redirectUri = input.redirectUri ?? loopbackRedirect(somePort());
   let current = { ...plan };
   const refused: { resource?: Answer; scope?: Answer } = {};
   // At most three probes: each refusal of the resource or of scopes is set aside to learn the rest.
@@ -196,11 +196,20 @@ async function anyPortCheck(
   first: string,
   ctx: DoctorContext,
 ): Promise<Check> {
-  let port = somePort();
-  while (loopbackRedirect(port) === first) port = somePort();
-  const second = loopbackRedirect(port);
-  const answer = await probe(doc, input, plan, second, ctx.fetch);
   const title = 'Redirect URI accepted on another port';
+  const url = new URL(first);
+  if (!url.port) {
+    return check({
+      id: 'authorization.redirect-any-port',
+      status: 'pass',
+      title,
+      detail: `${first} names no port, so none can change.`,
+    });
+  }
+  do url.port = String(somePort());
+  while (url.href === first);
+  const second = url.href;
+  const answer = await probe(doc, input, plan, second, ctx.fetch);
   if (answer.accepted) {
     return check({
       id: 'authorization.redirect-any-port',
