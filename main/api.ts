@@ -21,6 +21,8 @@ import type {
 } from '../preload/api';
 import { clientSnippets } from './app/client-snippets';
 import { sessionView } from './app/session-view';
+import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
+import type { ApplyServerTrust } from './tenant-setup';
 import { Flow, settingsFromProfile } from './client/engine/flow';
 import { FlowStepError } from './client/engine/notes';
 import { SessionStore } from './client/engine/session-store';
@@ -37,6 +39,7 @@ import { fetchWithTimeout } from './shared/fetch-with-timeout';
 import type { VerificationEvent } from './server';
 import type { SandboxStack } from './stack';
 import { sandboxInfo } from './stack';
+import { ManagementApiError } from './tenant-setup';
 import type { TraceRecorder } from './trace';
 import { redactUrl } from './trace/redact';
 
@@ -57,6 +60,8 @@ export interface AppApiDeps {
   notices?: string[];
   /** The fetch the flows use underneath their trace (a proxy, or a test's wiretap). */
   fetch?: FetchLike;
+  /** Points the bundled server at a tenant after "Set up this tenant" (the server configuration API). */
+  applyServerTrust?: ApplyServerTrust;
 }
 
 export interface AppApi extends Omit<DesktopApi, 'onEvent'> {
@@ -78,7 +83,12 @@ export class ApiError extends Error {
 }
 
 export function toApiError(error: unknown): ApiErrorBody {
-  if (error instanceof FlowStepError || error instanceof ApiError) {
+  if (
+    error instanceof FlowStepError ||
+    error instanceof ApiError ||
+    error instanceof DoctorApiError ||
+    error instanceof ManagementApiError
+  ) {
     return {
       message: error.message,
       ...(error.fix && { fix: error.fix }),
@@ -150,6 +160,22 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   };
   const emitFlow = (active: ActiveFlow) =>
     publish({ type: 'flow', flow: structuredClone(active.view) });
+  const doctor = createDoctorApi({
+    profiles: deps.profiles,
+    sessions,
+    secrets: deps.secrets,
+    recorder: deps.recorder,
+    redirects: deps.redirects,
+    server: () => ({
+      issuer: info.issuer,
+      url: deps.stack.server.url,
+      resource: deps.stack.server.resource,
+      verification: deps.stack.server.verification,
+      requiredScopes: deps.stack.server.requiredScopes,
+    }),
+    ...(deps.applyServerTrust && { applyServerTrust: deps.applyServerTrust }),
+    onProfilesChanged: () => publish({ type: 'profiles-changed' }),
+  });
 
   const api: AppApi = {
     async getAppInfo(): Promise<AppInfo> {
@@ -391,6 +417,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         }),
       };
     },
+
+    ...doctor,
 
     subscribe(listener) {
       listeners.add(listener);

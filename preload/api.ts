@@ -10,9 +10,18 @@ import type { SessionSummary, SignOutReport, StepState } from '../main/client/en
 import type { Profile } from '../main/profiles/schema';
 import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
+import type { Check, ColumnRow, DoctorReport, TokenVerdict } from '../main/doctor/types';
+import type { SetupItem, SetupItemId, TenantSetupResult } from '../main/tenant-setup/types';
 
 export type {
   CallToolResult,
+  Check,
+  ColumnRow,
+  DoctorReport,
+  SetupItem,
+  SetupItemId,
+  TenantSetupResult,
+  TokenVerdict,
   Finding,
   Profile,
   RecordedEvent,
@@ -115,6 +124,34 @@ export type AppEvent =
   | { type: 'open-url'; url: string; purpose: 'sign-in' | 'sign-out' }
   | { type: 'profiles-changed' };
 
+// --- doctor: the tenant doctor, "would the server accept this token?", tenant setup -----------
+
+/** A failed sign-in, explained: the doctor's report and the check the flow's error points at. */
+export interface DoctorFailureView {
+  report: DoctorReport;
+  checkId?: string;
+}
+
+export interface TenantSetupInput {
+  /** https://<tenant>.logto.app, or a self-hosted Logto's endpoint. */
+  endpoint: string;
+  /** A machine-to-machine app with Management API access; kept in the secret store once accepted. */
+  appId?: string;
+  appSecret?: string;
+  /** The user who gets the whoami:read role. */
+  username: string;
+  thirdParty?: boolean;
+  /** Repair these drifted items (true: all the fixable ones). */
+  fix?: boolean | SetupItemId[];
+}
+
+export interface TenantSetupView extends TenantSetupResult {
+  /** The profile the setup filled in and saved (signs in with the new Native app). */
+  profile?: Profile;
+  /** Whether the bundled server now trusts the tenant; if not, `server` says what to apply. */
+  serverApplied: boolean;
+}
+
 export interface DesktopApi {
   getAppInfo(): Promise<AppInfo>;
 
@@ -144,6 +181,15 @@ export interface DesktopApi {
 
   getServerStatus(): Promise<ServerStatus>;
 
+  // doctor
+  /** Every check that needs no person, for a profile. */
+  doctorCheckProfile(profileId: string): Promise<DoctorReport>;
+  /** After a failed sign-in: the doctor's report and the check the error code points at. */
+  doctorExplainFailure(profileId: string, code?: string): Promise<DoctorFailureView>;
+  /** The bundled server's verdict on the profile's current access token, or on a pasted one. */
+  doctorCheckToken(profileId: string, token?: string): Promise<TokenVerdict>;
+  doctorSetupTenant(input: TenantSetupInput): Promise<TenantSetupView>;
+
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
@@ -169,6 +215,11 @@ export const API_METHODS = [
   'exportTrace',
   'clearTrace',
   'getServerStatus',
+  // doctor
+  'doctorCheckProfile',
+  'doctorExplainFailure',
+  'doctorCheckToken',
+  'doctorSetupTenant',
 ] as const satisfies readonly ApiMethod[];
 
 /** Errors cross the boundary as data, so the fix survives serialisation. */

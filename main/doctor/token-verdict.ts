@@ -10,38 +10,10 @@ import { IssuerUnavailableError } from '../server/auth/errors';
 import { createJwtVerifier, scopesFromClaims } from '../server/auth/verify-jwt';
 import { createTokenVerifier, looksLikeJwt } from '../server/auth/verify-token';
 import { createUserinfoVerifier } from '../server/auth/verify-userinfo';
-import {
-  DEFAULT_CLOCK_TOLERANCE_SEC,
-  DEFAULT_ISSUER_TIMEOUT_MS,
-  type VerificationMode,
-} from '../server/config';
-import type { CheckStatus } from './types';
+import { DEFAULT_CLOCK_TOLERANCE_SEC, DEFAULT_ISSUER_TIMEOUT_MS } from '../server/config';
+import type { ServerTrust, TokenReason, TokenVerdict } from './types';
 
-/** What the server is configured to accept. */
-export interface ServerTrust {
-  issuer: string;
-  resource: string;
-  verification: VerificationMode;
-  requiredScopes: string[];
-  clockToleranceSec?: number;
-}
-
-export interface TokenReason {
-  id: 'shape' | 'signature' | 'iss' | 'aud' | 'exp' | 'scopes' | 'userinfo' | 'issuer';
-  status: CheckStatus;
-  detail: string;
-}
-
-export interface TokenVerdict {
-  accepted: boolean;
-  /** The verifier's own words when it refused (what the server's 401 would say). */
-  refusal?: string;
-  shape: 'jwt' | 'opaque';
-  reasons: TokenReason[];
-  /** Why this token is a JWT or opaque: which parameter made it so. */
-  explainer: string;
-  subject?: string;
-}
+export type { ServerTrust, TokenReason, TokenVerdict };
 
 function explain(
   shape: 'jwt' | 'opaque',

@@ -61,3 +61,32 @@ export interface DoctorReport {
   /** pass when every check passed, warn when the worst is a warning, fail when any failed. */
   verdict: CheckStatus;
 }
+
+// ---------------------------------------------------------------------------------------------
+// "Would the server accept this token?"
+
+/** What the server is configured to accept. */
+export interface ServerTrust {
+  issuer: string;
+  resource: string;
+  verification: 'auto' | 'jwt' | 'userinfo';
+  requiredScopes: string[];
+  clockToleranceSec?: number;
+}
+
+export interface TokenReason {
+  id: 'shape' | 'signature' | 'iss' | 'aud' | 'exp' | 'scopes' | 'userinfo' | 'issuer';
+  status: CheckStatus;
+  detail: string;
+}
+
+export interface TokenVerdict {
+  accepted: boolean;
+  /** The verifier's own words when it refused (what the server's 401 would say). */
+  refusal?: string;
+  shape: 'jwt' | 'opaque';
+  reasons: TokenReason[];
+  /** Why this token is a JWT or opaque: which parameter made it so. */
+  explainer: string;
+  subject?: string;
+}

@@ -1,0 +1,192 @@
+/**
+ * The doctor block of the app's API: a profile checked, a failed sign-in explained, the current
+ * session's token judged by the bundled server, a tenant set up into a saved profile; and the
+ * block reachable over the web host like every other method.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResult, DoctorReport } from '../../preload/api';
+import { SessionStore } from '../../main/client/engine/session-store';
+import { createDoctorApi } from '../../main/doctor/doctor-api';
+import { parseProfile, sandboxProfiles } from '../../main/profiles/schema';
+import { MemorySecretStore } from '../../main/profiles/secret-store';
+import { MemoryProfileStore } from '../../main/profiles/store';
+import { TraceRecorder } from '../../main/trace';
+import { startFakeLogto } from '../support/fake-logto-management';
+import { startTestSandbox } from '../support/sandbox';
+import { runCommand } from '../support/spawn-cli';
+import { tokensFor } from './issuer-helpers';
+
+let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
+let api: ReturnType<typeof createDoctorApi>;
+const profiles = new MemoryProfileStore();
+const secrets = new MemorySecretStore();
+const sessions = new SessionStore(secrets);
+const recorder = new TraceRecorder();
+let changed = 0;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  for (const profile of sandboxProfiles({
+    mcpUrl: sandbox.server.url,
+    issuer: sandbox.issuer.issuer,
+  })) {
+    await profiles.save(profile);
+  }
+  await profiles.save(
+    parseProfile({
+      id: 'wrong-client',
+      name: 'Wrong client',
+      serverUrl: sandbox.server.url,
+      issuer: sandbox.issuer.issuer,
+      clientId: 'no-such-client',
+    }),
+  );
+  api = createDoctorApi({
+    profiles,
+    sessions,
+    secrets,
+    recorder,
+    redirects: [
+      { mode: 'loopback', redirectUri: 'http://127.0.0.1:50123/callback', register: '', note: '' },
+    ],
+    server: () => ({
+      issuer: sandbox.issuer.issuer,
+      url: sandbox.server.url,
+      resource: sandbox.server.resource,
+      verification: sandbox.server.verification,
+      requiredScopes: sandbox.server.requiredScopes,
+    }),
+    onProfilesChanged: () => (changed += 1),
+  });
+});
+afterAll(() => sandbox.close());
+
+describe('the doctor block', () => {
+  it('checks a profile, probing with the host’s redirect URI, and records it in the trace', async () => {
+    const report = await api.doctorCheckProfile('sandbox-first-party');
+    expect(report.verdict).toBe('pass');
+    expect(report.checks.find((c) => c.id === 'authorization.redirect-uri')?.detail).toContain(
+      'http://127.0.0.1:50123/callback',
+    );
+    expect(recorder.events().some((e) => e.type === 'http' && e.exchange.flowId === 'doctor')).toBe(
+      true,
+    );
+  });
+
+  it('points a failed sign-in at the check that explains it', async () => {
+    const { report, checkId } = await api.doctorExplainFailure('wrong-client', 'invalid_client');
+    expect(checkId).toBe('authorization.client');
+    expect(report.checks.find((c) => c.id === checkId)?.status).toBe('fail');
+  });
+
+  it('judges the current session’s token with the bundled server’s verifier', async () => {
+    const redirect = 'http://127.0.0.1:7777/callback';
+    const { json } = await tokensFor(
+      sandbox.issuer,
+      {
+        client_id: 'sandbox-native',
+        redirect_uri: redirect,
+        scope: 'openid profile',
+        resource: sandbox.server.resource,
+      },
+      { username: 'alice', password: 'alice-sandbox' },
+    );
+    await sessions.save('sandbox-first-party', {
+      tokens: { access_token: json.access_token as string, token_type: 'Bearer' },
+      issuer: sandbox.issuer.issuer,
+      authorizationServerUrl: sandbox.issuer.issuer,
+      client: { client_id: 'sandbox-native' },
+      resource: sandbox.server.resource,
+      requestedScope: ['openid', 'profile'],
+    });
+    const verdict = await api.doctorCheckToken('sandbox-first-party');
+    expect(verdict).toMatchObject({ accepted: true, shape: 'jwt' });
+    const pasted = await api.doctorCheckToken(
+      'sandbox-first-party',
+      'not-a-real-token-but-long-enough-to-count',
+    );
+    expect(pasted.accepted).toBe(false);
+    await expect(api.doctorCheckToken('wrong-client')).rejects.toMatchObject({
+      fix: 'Connect first, or paste an access token.',
+    });
+  });
+
+  it('sets a tenant up into a saved profile, once', async () => {
+    const logto = await startFakeLogto();
+    try {
+      logto.db.users.push({ id: logto.newId(), username: 'alice' });
+      const input = {
+        endpoint: logto.endpoint,
+        appId: logto.m2m.appId,
+        appSecret: logto.m2m.appSecret,
+        username: 'alice',
+      };
+      const first = await api.doctorSetupTenant(input);
+      expect(first.profile).toMatchObject({
+        issuer: `${logto.endpoint}/oidc`,
+        clientId: first.nativeAppId,
+        serverUrl: sandbox.server.url,
+      });
+      expect(first.server).toEqual({
+        issuer: `${logto.endpoint}/oidc`,
+        resource: sandbox.server.resource,
+      });
+      expect(first.serverApplied).toBe(false);
+      expect(changed).toBeGreaterThan(0);
+      // The secret stays in the secret store: a second run needs only the endpoint and the user.
+      const second = await api.doctorSetupTenant({ endpoint: logto.endpoint, username: 'alice' });
+      expect(second.profile?.id).toBe(first.profile?.id);
+      const tenantProfiles = (await profiles.list()).filter(
+        (p) => p.issuer === `${logto.endpoint}/oidc`,
+      );
+      expect(tenantProfiles).toHaveLength(1);
+      expect(recorder.export()).not.toContain(logto.m2m.appSecret);
+    } finally {
+      await logto.close();
+    }
+  });
+});
+
+describe('over the web host', () => {
+  it('answers doctorCheckProfile, and a profile without an issuer gets a fix', async () => {
+    const web = runCommand(process.execPath, [
+      ...['--import', 'tsx', 'main/web.ts', '--port', '0', '--no-open', '--data-dir'],
+      `${sandbox.dataDir}/web`,
+      ...['--server-port', '0', '--issuer-port', '0'],
+    ]);
+    try {
+      const url = new URL(
+        /running at (\S+)/.exec(await web.waitFor(/running at (\S+)/, 30_000))![1]!,
+      );
+      const call = async <T>(method: string, ...args: unknown[]) => {
+        const response = await fetch(`${url.origin}/api/${method}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-api-token': url.searchParams.get('token')!,
+          },
+          body: JSON.stringify({ args }),
+        });
+        return (await response.json()) as ApiResult<T>;
+      };
+      const report = await call<DoctorReport>('doctorCheckProfile', 'sandbox-first-party');
+      expect(report.ok && report.value.verdict).toBe('pass');
+      await call('saveProfile', {
+        id: 'no-issuer',
+        name: 'No issuer',
+        serverUrl: 'http://localhost:1/mcp',
+      });
+      const refused = await call<DoctorReport>('doctorCheckProfile', 'no-issuer');
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          message: 'The doctor needs the profile’s issuer.',
+          fix: expect.stringContaining('/oidc'),
+        },
+      });
+    } finally {
+      web.interrupt();
+      await web.exited;
+    }
+  });
+});
