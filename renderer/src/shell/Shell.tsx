@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { DoctorView } from '../doctor/DoctorView';
 import { ConnectionView } from '../flow/ConnectionView';
 import { ProfileEditor } from '../profiles/ProfileEditor';
 import { ProfileList } from '../profiles/ProfileList';
@@ -13,12 +14,13 @@ import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
 
-type Tab = 'connection' | 'profile' | 'tools' | 'trace' | 'server';
+type Tab = 'connection' | 'profile' | 'tools' | 'doctor' | 'trace' | 'server';
 
 const TABS = [
   { id: 'connection', label: 'Connection' },
   { id: 'profile', label: 'Profile settings' },
   { id: 'tools', label: 'Tools' },
+  { id: 'doctor', label: 'Doctor' },
   { id: 'trace', label: 'Trace' },
   { id: 'server', label: 'Server' },
 ] as const;
@@ -96,6 +98,7 @@ export function Shell() {
                 />
               )}
               {tab === 'tools' && <ToolsView profileId={selected.profile.id} isDraft={isDraft} />}
+              {tab === 'doctor' && <DoctorView view={selected} />}
               {tab === 'trace' && <TraceView />}
               {tab === 'server' && <ServerView />}
             </TabPanel>
