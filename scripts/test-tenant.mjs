@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 
 const REQUIRED = [
-  ['LOGTO_ENDPOINT', 'e.g. https://<tenant>.logto.app or http://localhost:3001'],
+  ['LOGTO_ENDPOINT', 'e.g. https://<tenant>.logto.app or http://localhost:3002'],
   ['LOGTO_M2M_APP_ID', 'a machine-to-machine app with Logto Management API access'],
   ['LOGTO_M2M_APP_SECRET', 'that app’s secret'],
   ['LOGTO_TEST_USER', 'a username the role may be assigned to'],

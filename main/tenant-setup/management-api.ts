@@ -46,7 +46,7 @@ export function normaliseEndpoint(endpoint: string): string {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ManagementApiError(
       `The Logto endpoint must be an http(s) URL, not "${endpoint}".`,
-      'Use https://<tenant>.logto.app for Logto Cloud or e.g. http://localhost:3001 for a self-hosted Logto.',
+      'Use https://<tenant>.logto.app for Logto Cloud or e.g. http://localhost:3002 for a self-hosted Logto.',
     );
   }
   return url.origin;
