@@ -225,6 +225,18 @@ describe('the authorization request, as the engine sends it', () => {
     expect(get(report, 'authorization.scopes')).toMatchObject({ status: 'warn' });
   });
 
+  it('authorization.request fails when the issuer answers the request with a server error', async () => {
+    const answer = (url: URL, res: ServerResponse) => {
+      if (!url.pathname.endsWith('/auth')) return false;
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('boom');
+      return true;
+    };
+    const report = await withAlteredIssuer({ answer });
+    expect(get(report, 'authorization.request')).toMatchObject({ status: 'fail' });
+    expect(get(report, 'authorization.request').detail).toMatch(/HTTP 500/);
+    expect(checkForFailure('authorization_http_error')).toBe('authorization.request');
+  });
+
   it('authorization.refresh-tokens fails where the issuer offers no refresh tokens', async () => {
     const report = await withAlteredIssuer({
       discovery: (doc) => ({ ...doc, grant_types_supported: ['authorization_code'] }),

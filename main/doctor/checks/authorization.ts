@@ -125,6 +125,24 @@ export async function checkAuthorization(
     answer = await probe(doc, input, current, redirectUri, ctx.fetch);
   }
 
+  // Another answer (a server error, a malformed request) says nothing about the client.
+  if (
+    !answer.accepted &&
+    answer.code !== 'invalid_client' &&
+    answer.code !== 'invalid_redirect_uri'
+  ) {
+    checks.push(
+      check({
+        id: 'authorization.request',
+        status: 'fail',
+        title: 'Authorization request accepted',
+        detail: answer.message,
+        ...(answer.fix && { fix: answer.fix }),
+        specRef: 'RFC 6749 §4.1.2.1',
+      }),
+    );
+    return checks;
+  }
   if (!answer.accepted && answer.code === 'invalid_client') {
     checks.push(
       check({
@@ -157,19 +175,6 @@ export async function checkAuthorization(
         cause: 'The redirect URI is not registered for this app.',
         fix: REDIRECT_FIX,
         specRef: 'RFC 8252 §7.3',
-      }),
-    );
-    return checks;
-  }
-  if (!answer.accepted) {
-    checks.push(
-      check({
-        id: 'authorization.request',
-        status: 'fail',
-        title: 'Authorization request accepted',
-        detail: answer.message,
-        ...(answer.fix && { fix: answer.fix }),
-        specRef: 'RFC 6749 §4.1.2.1',
       }),
     );
     return checks;
