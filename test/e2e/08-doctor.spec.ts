@@ -1,3 +1,4 @@
+import { startFakeLogto } from '../support/fake-logto-management';
 import {
   ALICE,
   expect,
@@ -72,4 +73,42 @@ test('would the server accept this session’s token? Yes, and why it is a JWT',
   await panel.getByRole('textbox').fill('x'.repeat(43));
   await panel.getByRole('button', { name: 'Check the pasted token' }).click();
   await expect(panel.getByText('The server refuses it')).toBeVisible();
+});
+
+test('Set up a Logto tenant: everything created, then already there; a profile saved', async ({
+  app: page,
+}, testInfo) => {
+  const logto = await startFakeLogto();
+  try {
+    logto.db.users.push({ id: logto.newId(), username: 'alice' });
+    await openTab(page, 'Doctor');
+    const panel = page.getByRole('region', { name: 'Set up a Logto tenant' });
+    await panel.getByRole('textbox', { name: 'Logto endpoint' }).fill(logto.endpoint);
+    await panel.getByRole('textbox', { name: 'Machine-to-machine App ID' }).fill(logto.m2m.appId);
+    await panel.getByLabel('App secret').fill(logto.m2m.appSecret);
+    await panel.getByRole('textbox', { name: 'User who gets the role' }).fill('alice');
+    await panel.getByRole('button', { name: 'Set up this tenant' }).click();
+    const items = panel.getByRole('list', { name: 'Setup items' });
+    await expect(items.getByText('Created', { exact: true })).toHaveCount(5);
+    await expect(
+      panel.getByText(`Profile “Logto ${new URL(logto.endpoint).host}” saved`),
+    ).toBeVisible();
+    await expect(
+      panel.getByText('The bundled server does not trust this tenant yet'),
+    ).toBeVisible();
+    await expect(
+      page.getByRole('button', { name: new RegExp(`Logto ${new URL(logto.endpoint).host}`) }),
+    ).toBeVisible();
+    await snap(page, testInfo, '08-tenant-setup');
+
+    // The secret is kept: a second run needs only the endpoint and the user, and creates nothing.
+    await panel.getByRole('textbox', { name: 'Machine-to-machine App ID' }).fill('');
+    await panel.getByLabel('App secret').fill('');
+    await panel.getByRole('button', { name: 'Set up this tenant' }).click();
+    // Six now: an existing role is also checked for the permission it grants.
+    await expect(items.getByText('Already there', { exact: true })).toHaveCount(6);
+    await expect(items.getByText('Created', { exact: true })).toHaveCount(0);
+  } finally {
+    await logto.close();
+  }
 });

@@ -10,6 +10,16 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
+/** The sandbox's issuer, Native app and MCP server, as a person would type them. */
+const sandboxArgs = () => [
+  '--issuer',
+  sandbox.issuer.issuer,
+  '--client-id',
+  'sandbox-native',
+  '--server',
+  sandbox.server.url,
+];
+
 async function doctor(args: string[]) {
   const command = runNpm(['doctor', '--', ...args]);
   const { code } = await command.exited;
@@ -18,14 +28,7 @@ async function doctor(args: string[]) {
 
 describe('npm run doctor', () => {
   it('prints a table of passing checks and the three columns, and exits 0', async () => {
-    const { code, output } = await doctor([
-      '--issuer',
-      sandbox.issuer.issuer,
-      '--client-id',
-      'sandbox-native',
-      '--server',
-      sandbox.server.url,
-    ]);
+    const { code, output } = await doctor(sandboxArgs());
     expect(output).toMatch(/^PASS {2}Client ID known \[authorization\.client\]$/m);
     expect(output).toMatch(
       /^PASS {2}Server trusts this issuer \[server\.authorization-servers\]$/m,
@@ -41,12 +44,7 @@ describe('npm run doctor', () => {
 
   it('prints the cause and the fix of a failed check, marks the mismatch, and exits 1', async () => {
     const { code, output } = await doctor([
-      '--issuer',
-      sandbox.issuer.issuer,
-      '--client-id',
-      'sandbox-native',
-      '--server',
-      sandbox.server.url,
+      ...sandboxArgs(),
       '--resource',
       'http://localhost:3999/',
     ]);

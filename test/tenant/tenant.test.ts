@@ -156,28 +156,13 @@ describe('the set-up tenant', () => {
 });
 
 describe('signing in with Chromium', () => {
-  it('first-party, JWT: whoami answers with the user', async () => {
-    const { flow, close } = await signInFlow({ resource: { mode: 'auto' } });
-    try {
-      await flow.run();
-      expect(await whoamiText(flow)).toContain(user.username);
-    } finally {
-      await close();
-    }
-  });
-
-  it('first-party, opaque (userinfo): whoami answers with the user', async () => {
-    const { flow, close } = await signInFlow({ resource: { mode: 'none' } });
-    try {
-      await flow.run();
-      expect(await whoamiText(flow)).toContain(user.username);
-    } finally {
-      await close();
-    }
-  });
-
-  it('third-party, Authorize on the consent page: whoami answers', async () => {
-    const { flow, close } = await signInFlow({ clientId: setup.thirdPartyAppId! });
+  // Settings are functions: the app IDs exist only once beforeAll has set the tenant up.
+  it.each<[string, () => Partial<FlowSettings>]>([
+    ['first-party, JWT', () => ({ resource: { mode: 'auto' } })],
+    ['first-party, opaque (userinfo)', () => ({ resource: { mode: 'none' } })],
+    ['third-party, Authorize on the consent page', () => ({ clientId: setup.thirdPartyAppId! })],
+  ])('%s: whoami answers with the user', async (_name, settings) => {
+    const { flow, close } = await signInFlow(settings());
     try {
       await flow.run();
       expect(await whoamiText(flow)).toContain(user.username);

@@ -9,6 +9,7 @@ import { useApi } from '../api/api-context';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Field } from '../ui/Field';
 import { Spinner } from '../ui/Icon';
+import { DoctorItem } from './DoctorItem';
 import { useDoctorCall } from './use-doctor-call';
 
 const STATE: Record<SetupItem['state'], { label: string; tone: string }> = {
@@ -71,7 +72,13 @@ export function TenantSetupPanel() {
       >
         <Field label="Logto endpoint" hint="https://<tenant>.logto.app, or your self-hosted Logto">
           {(control) => (
-            <input {...control} value={form.endpoint} onChange={set('endpoint')} required />
+            <input
+              className="input"
+              {...control}
+              value={form.endpoint}
+              onChange={set('endpoint')}
+              required
+            />
           )}
         </Field>
         <Field
@@ -79,12 +86,19 @@ export function TenantSetupPanel() {
           hint="An app with Management API access (leave empty to reuse)"
         >
           {(control) => (
-            <input {...control} value={form.appId} onChange={set('appId')} autoComplete="off" />
+            <input
+              className="input"
+              {...control}
+              value={form.appId}
+              onChange={set('appId')}
+              autoComplete="off"
+            />
           )}
         </Field>
         <Field label="App secret" hint="Kept in the secret store, never shown again">
           {(control) => (
             <input
+              className="input"
               {...control}
               type="password"
               value={form.appSecret}
@@ -95,7 +109,13 @@ export function TenantSetupPanel() {
         </Field>
         <Field label="User who gets the role" hint="Their username in the tenant">
           {(control) => (
-            <input {...control} value={form.username} onChange={set('username')} required />
+            <input
+              className="input"
+              {...control}
+              value={form.username}
+              onChange={set('username')}
+              required
+            />
           )}
         </Field>
         <label className="checkbox">
@@ -114,35 +134,29 @@ export function TenantSetupPanel() {
         <div aria-live="polite">
           <ul className="doctor-checks" aria-label="Setup items">
             {result.items.map((item) => (
-              <li
+              <DoctorItem
                 key={item.id}
-                className={`doctor-check${item.state === 'drift' ? ' doctor-check--warn' : item.state === 'failed' ? ' doctor-check--fail' : ''}`}
-              >
-                <div>
+                tone={item.state === 'drift' ? 'warn' : item.state === 'failed' ? 'fail' : 'pass'}
+                badge={
                   <span className={`badge badge--${STATE[item.state].tone}`}>
                     {STATE[item.state].label}
                   </span>
-                </div>
-                <div>
-                  <p className="doctor-check__title">{item.title}</p>
-                  <p>{item.detail}</p>
-                  {item.fix && (
-                    <p>
-                      <strong>Fix:</strong> {item.fix}
-                    </p>
-                  )}
-                  {item.state === 'drift' && item.fixable && (
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      disabled={setup.busy}
-                      onClick={() => submit([item.id])}
-                    >
-                      Fix this
-                    </button>
-                  )}
-                </div>
-              </li>
+                }
+                title={item.title}
+                detail={item.detail}
+                fix={item.fix}
+              >
+                {item.state === 'drift' && item.fixable && (
+                  <button
+                    type="button"
+                    className="button button--secondary button--small"
+                    disabled={setup.busy}
+                    onClick={() => submit([item.id])}
+                  >
+                    Fix this
+                  </button>
+                )}
+              </DoctorItem>
             ))}
           </ul>
           {result.profile && (

@@ -4,6 +4,7 @@ import type { TokenVerdict } from '../../../preload/api';
 import { useApi } from '../api/api-context';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Spinner } from '../ui/Icon';
+import { DoctorItem } from './DoctorItem';
 import { StatusBadge } from './StatusBadge';
 import { useDoctorCall } from './use-doctor-call';
 
@@ -44,6 +45,7 @@ export function TokenVerdictPanel({ profileId }: { profileId: string }) {
         Or paste an access token (it stays in the app; the trace shows it redacted)
       </label>
       <textarea
+        className="input input--mono"
         id={`paste-token-${profileId}`}
         rows={2}
         value={pasted}
@@ -63,15 +65,13 @@ export function TokenVerdictPanel({ profileId }: { profileId: string }) {
           </Callout>
           <ul className="doctor-checks" aria-label="Reasons">
             {result.reasons.map((reason) => (
-              <li key={reason.id} className={`doctor-check doctor-check--${reason.status}`}>
-                <div>
-                  <StatusBadge status={reason.status} />
-                </div>
-                <div>
-                  <p className="doctor-check__title">{REASON[reason.id]}</p>
-                  <p>{reason.detail}</p>
-                </div>
-              </li>
+              <DoctorItem
+                key={reason.id}
+                tone={reason.status}
+                badge={<StatusBadge status={reason.status} />}
+                title={REASON[reason.id]}
+                detail={reason.detail}
+              />
             ))}
           </ul>
         </div>
