@@ -18,6 +18,7 @@ export const DOCTOR_TIMEOUT_MS = 5_000;
 
 /** Every call with a deadline; in the app, recorded in the trace as the client's. */
 export function doctorFetch(opts: { recorder?: TraceSink; timeoutMs?: number } = {}): FetchLike {
+  // The doctor and the SDK's discovery pass URLs; a Request is reduced to its URL.
   const timed = (url: string | URL | Request, init?: RequestInit) =>
     fetchWithTimeout(
       url instanceof Request ? url.url : url,

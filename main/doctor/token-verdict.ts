@@ -185,6 +185,7 @@ export async function wouldServerAccept(
     shape,
     reasons,
     explainer: explain(shape, payload, opts.resourceSent),
+    judgedBy: { issuer: trust.issuer, resource: trust.resource, verification: trust.verification },
     ...(refusal && { refusal }),
     ...(subject && { subject }),
   };

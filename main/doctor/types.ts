@@ -89,4 +89,6 @@ export interface TokenVerdict {
   /** Why this token is a JWT or opaque: which parameter made it so. */
   explainer: string;
   subject?: string;
+  /** Who judged: the server's issuer, resource indicator and verification mode. */
+  judgedBy: Pick<ServerTrust, 'issuer' | 'resource' | 'verification'>;
 }

@@ -61,6 +61,11 @@ describe('a JWT access token', () => {
       ['scopes', 'pass'],
     ]);
     expect(verdict.explainer).toContain(`resource indicator ${sandbox.server.resource}`);
+    expect(verdict.judgedBy).toEqual({
+      issuer: trust.issuer,
+      resource: trust.resource,
+      verification: 'auto',
+    });
     expect(JSON.stringify(verdict)).not.toContain(jwt);
   });
 

@@ -60,6 +60,11 @@ export function TokenVerdictPanel({ profileId }: { profileId: string }) {
             tone={result.accepted ? 'success' : 'error'}
             title={result.accepted ? 'The server accepts it' : 'The server refuses it'}
           >
+            <p className="muted">
+              Judged by the bundled server’s own verifier: issuer{' '}
+              <code>{result.judgedBy.issuer}</code>, resource{' '}
+              <code>{result.judgedBy.resource}</code>, mode {result.judgedBy.verification}.
+            </p>
             {result.refusal && <p>{result.refusal}</p>}
             <p>{result.explainer}</p>
           </Callout>
