@@ -7,7 +7,7 @@
  * only on request, by adding: nothing is ever deleted or taken away.
  */
 import { APP_POST_LOGOUT_REDIRECT_URI, APP_NAME, APP_REDIRECT_URI } from '../shared/app-identity';
-import type { ManagementApi } from './management-api';
+import { ManagementApiError, type ManagementApi } from './management-api';
 import type { SetupItem, SetupItemId, TenantSetupRequest, TenantSetupResult } from './types';
 
 /** Native apps match loopback redirect URIs on any port (docs/logto.md), so no port is registered. */
@@ -75,65 +75,65 @@ export async function setUpTenant(
   items.push(native.item);
   result.nativeAppId = native.app.id;
 
-  const resources = await api.list<LogtoResource>('/resources');
-  let resource = resources.find((r) => r.indicator === request.resource);
-  if (resource) {
-    items.push(
-      item(
-        'api-resource',
-        'API resource',
-        'exists',
-        `${resource.name}: ${resource.indicator}`,
-        resource.id,
-      ),
-    );
-  } else {
-    resource = (
-      await api.call<LogtoResource>('POST', '/resources', {
-        name: `MCP server (${APP_NAME})`,
-        indicator: request.resource,
-      })
-    ).data;
-    items.push(
-      item(
-        'api-resource',
-        'API resource',
-        'created',
-        `API identifier ${resource.indicator}`,
-        resource.id,
-      ),
-    );
-  }
+  const resource = await findOrCreate(
+    async () =>
+      (await api.list<LogtoResource>('/resources')).find((r) => r.indicator === request.resource),
+    async () =>
+      (
+        await api.call<LogtoResource>('POST', '/resources', {
+          name: `MCP server (${APP_NAME})`,
+          indicator: request.resource,
+        })
+      ).data,
+  );
+  items.push(
+    item(
+      'api-resource',
+      'API resource',
+      resource.created ? 'created' : 'exists',
+      `${resource.value.name}: API identifier ${resource.value.indicator}`,
+      resource.value.id,
+    ),
+  );
 
-  const scopes = await api.list<LogtoScope>(`/resources/${resource.id}/scopes`);
-  let scope = scopes.find((s) => s.name === permission);
-  if (scope) {
-    items.push(
-      item('permission', 'Permission', 'exists', `${permission} on ${request.resource}`, scope.id),
-    );
-  } else {
-    scope = (
-      await api.call<LogtoScope>('POST', `/resources/${resource.id}/scopes`, {
-        name: permission,
-        description: `Call the MCP server's whoami tool. ${CREATED_BY}.`,
-      })
-    ).data;
-    items.push(
-      item('permission', 'Permission', 'created', `${permission} on ${request.resource}`, scope.id),
-    );
-  }
+  const scope = await findOrCreate(
+    async () =>
+      (await api.list<LogtoScope>(`/resources/${resource.value.id}/scopes`)).find(
+        (s) => s.name === permission,
+      ),
+    async () =>
+      (
+        await api.call<LogtoScope>('POST', `/resources/${resource.value.id}/scopes`, {
+          name: permission,
+          description: `Call the MCP server's whoami tool. ${CREATED_BY}.`,
+        })
+      ).data,
+  );
+  items.push(
+    item(
+      'permission',
+      'Permission',
+      scope.created ? 'created' : 'exists',
+      `${permission} on ${request.resource}`,
+      scope.value.id,
+    ),
+  );
+  const scopeId = scope.value.id;
 
-  const roles = await api.list<LogtoRole>('/roles');
-  let role = roles.find((r) => r.name === ROLE_NAME);
-  if (!role) {
-    role = (
-      await api.call<LogtoRole>('POST', '/roles', {
-        name: ROLE_NAME,
-        description: `Grants ${permission} on ${request.resource}. ${CREATED_BY}.`,
-        type: 'User',
-        scopeIds: [scope.id],
-      })
-    ).data;
+  const found = await findOrCreate(
+    async () => (await api.list<LogtoRole>('/roles')).find((r) => r.name === ROLE_NAME),
+    async () =>
+      (
+        await api.call<LogtoRole>('POST', '/roles', {
+          name: ROLE_NAME,
+          description: `Grants ${permission} on ${request.resource}. ${CREATED_BY}.`,
+          type: 'User',
+          scopeIds: [scopeId],
+        })
+      ).data,
+  );
+  const role = found.value;
+  if (found.created) {
     items.push(item('role', 'Role', 'created', `${ROLE_NAME} with ${permission}`, role.id));
   } else if (role.type !== 'User') {
     items.push({
@@ -151,7 +151,7 @@ export async function setUpTenant(
   } else {
     items.push(item('role', 'Role', 'exists', ROLE_NAME, role.id));
     const linked = await api.list<LogtoScope>(`/roles/${role.id}/scopes`);
-    if (linked.some((s) => s.id === scope.id)) {
+    if (linked.some((s) => s.id === scopeId)) {
       items.push(
         item(
           'role-permission',
@@ -161,7 +161,7 @@ export async function setUpTenant(
         ),
       );
     } else if (wantsFix('role-permission')) {
-      await api.call('POST', `/roles/${role.id}/scopes`, { scopeIds: [scope.id] });
+      await api.call('POST', `/roles/${role.id}/scopes`, { scopeIds: [scopeId] });
       items.push(
         item(
           'role-permission',
@@ -239,7 +239,7 @@ export async function setUpTenant(
       await api.call<ConsentScopes>('GET', `/applications/${third.app.id}/user-consent-scopes`)
     ).data;
     const hasScope = consent.resourceScopes.some((group) =>
-      group.scopes.some((s) => s.id === scope.id),
+      group.scopes.some((s) => s.id === scopeId),
     );
     const missingUser = CONSENT_USER_SCOPES.filter((s) => !consent.userScopes.includes(s));
     if (hasScope && !missingUser.length) {
@@ -253,7 +253,7 @@ export async function setUpTenant(
       );
     } else {
       await api.call('POST', `/applications/${third.app.id}/user-consent-scopes`, {
-        ...(!hasScope && { resourceScopes: [scope.id] }),
+        ...(!hasScope && { resourceScopes: [scopeId] }),
         ...(missingUser.length && { userScopes: missingUser }),
       });
       items.push(
@@ -267,6 +267,28 @@ export async function setUpTenant(
     }
   }
   return result;
+}
+
+/**
+ * Looks first, creates only when missing. Logto refuses a duplicate resource indicator, scope or
+ * role name with 422: if that happens, someone created it between the look and the write, so it
+ * is looked up again and used.
+ */
+async function findOrCreate<T>(
+  find: () => Promise<T | undefined>,
+  create: () => Promise<T>,
+): Promise<{ value: T; created: boolean }> {
+  const existing = await find();
+  if (existing) return { value: existing, created: false };
+  try {
+    return { value: await create(), created: true };
+  } catch (error) {
+    if (error instanceof ManagementApiError && error.status === 422) {
+      const now = await find();
+      if (now) return { value: now, created: false };
+    }
+    throw error;
+  }
 }
 
 function item(

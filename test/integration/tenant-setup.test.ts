@@ -132,6 +132,18 @@ describe('a second run', () => {
     expect(states(again)['native-app']).toBe('exists');
   });
 
+  it('uses what another admin created between the look and the write (Logto’s 422)', async () => {
+    logto.beforeWrite = (method, path) => {
+      if (method === 'POST' && path === '/api/resources' && !logto.db.resources.length) {
+        logto.db.resources.push({ id: logto.newId(), name: 'Theirs', indicator: RESOURCE });
+      }
+    };
+    const result = await setup();
+    expect(states(result)['api-resource']).toBe('exists');
+    expect(logto.db.resources).toHaveLength(1);
+    expect(states(result).permission).toBe('created');
+  });
+
   it('finds what it needs on a later page of a long list', async () => {
     for (let i = 0; i < 150; i += 1) {
       logto.db.resources.push({

@@ -25,6 +25,8 @@ export interface FakeLogto {
     consent: Record<string, { resourceScopes: string[]; userScopes: string[] }>;
   };
   requests: { method: string; path: string; body?: unknown; authorization?: string }[];
+  /** Runs before each write to /api: a test plays another admin changing the tenant meanwhile. */
+  beforeWrite?: (method: string, path: string) => void;
   newId(): string;
   close(): Promise<void>;
 }
@@ -117,6 +119,7 @@ export async function startFakeLogto(
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer || !tokens.has(bearer)) return fail(res, 401, 'auth.unauthorized', 'Unauthorized');
 
+    if (req.method !== 'GET') fake.beforeWrite?.(req.method ?? '', url.pathname);
     const parts = url.pathname.slice('/api/'.length).split('/');
     const input = (body ?? {}) as Record<string, unknown>;
     const method = req.method;
@@ -298,7 +301,7 @@ export async function startFakeLogto(
     label: 'fake Logto',
     howToChange: '',
   });
-  return {
+  const fake: FakeLogto = {
     endpoint: `http://127.0.0.1:${server.port}`,
     m2m,
     db,
@@ -306,4 +309,5 @@ export async function startFakeLogto(
     newId,
     close: () => server.close(),
   };
+  return fake;
 }
