@@ -1,10 +1,9 @@
 /**
  * The doctor block of the app's API: a profile checked, a failed sign-in explained, the current
- * session's token judged by the bundled server, a tenant set up into a saved profile; and the
- * block reachable over the web host like every other method.
+ * session's token judged by the bundled server, a tenant set up into a saved profile. (The web
+ * host and the UI are exercised in test/e2e/08-doctor.spec.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiResult, DoctorReport } from '../../preload/api';
 import { SessionStore } from '../../main/client/engine/session-store';
 import { createDoctorApi } from '../../main/doctor/doctor-api';
 import { parseProfile, sandboxProfiles } from '../../main/profiles/schema';
@@ -13,7 +12,6 @@ import { MemoryProfileStore } from '../../main/profiles/store';
 import { TraceRecorder } from '../../main/trace';
 import { startFakeLogto } from '../support/fake-logto-management';
 import { startTestSandbox } from '../support/sandbox';
-import { runCommand } from '../support/spawn-cli';
 import { tokensFor } from './issuer-helpers';
 
 let sandbox: Awaited<ReturnType<typeof startTestSandbox>>;
@@ -71,6 +69,16 @@ describe('the doctor block', () => {
     expect(recorder.events().some((e) => e.type === 'http' && e.exchange.flowId === 'doctor')).toBe(
       true,
     );
+  });
+
+  it('asks for the issuer of a profile that has none, with the fix', async () => {
+    await profiles.save(
+      parseProfile({ id: 'no-issuer', name: 'No issuer', serverUrl: 'http://localhost:1/mcp' }),
+    );
+    await expect(api.doctorCheckProfile('no-issuer')).rejects.toMatchObject({
+      message: 'The doctor needs the profile’s issuer.',
+      fix: expect.stringContaining('/oidc'),
+    });
   });
 
   it('points a failed sign-in at the check that explains it', async () => {
@@ -143,50 +151,6 @@ describe('the doctor block', () => {
       expect(recorder.export()).not.toContain(logto.m2m.appSecret);
     } finally {
       await logto.close();
-    }
-  });
-});
-
-describe('over the web host', () => {
-  it('answers doctorCheckProfile, and a profile without an issuer gets a fix', async () => {
-    const web = runCommand(process.execPath, [
-      ...['--import', 'tsx', 'main/web.ts', '--port', '0', '--no-open', '--data-dir'],
-      `${sandbox.dataDir}/web`,
-      ...['--server-port', '0', '--issuer-port', '0'],
-    ]);
-    try {
-      const url = new URL(
-        /running at (\S+)/.exec(await web.waitFor(/running at (\S+)/, 30_000))![1]!,
-      );
-      const call = async <T>(method: string, ...args: unknown[]) => {
-        const response = await fetch(`${url.origin}/api/${method}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-api-token': url.searchParams.get('token')!,
-          },
-          body: JSON.stringify({ args }),
-        });
-        return (await response.json()) as ApiResult<T>;
-      };
-      const report = await call<DoctorReport>('doctorCheckProfile', 'sandbox-first-party');
-      expect(report.ok && report.value.verdict).toBe('pass');
-      await call('saveProfile', {
-        id: 'no-issuer',
-        name: 'No issuer',
-        serverUrl: 'http://localhost:1/mcp',
-      });
-      const refused = await call<DoctorReport>('doctorCheckProfile', 'no-issuer');
-      expect(refused).toMatchObject({
-        ok: false,
-        error: {
-          message: 'The doctor needs the profile’s issuer.',
-          fix: expect.stringContaining('/oidc'),
-        },
-      });
-    } finally {
-      web.interrupt();
-      await web.exited;
     }
   });
 });
