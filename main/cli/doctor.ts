@@ -7,14 +7,15 @@ import { formatReport, runDoctor, type DoctorInput } from '../doctor';
 import { doctorFetch } from '../doctor/run';
 import { UsageError } from './usage-error';
 
-const HELP = `npm run doctor -- --issuer <url> [options]
+const HELP = `npm run doctor -- --issuer <url> [--server <mcp url>] [options]
 
 Checks a tenant's configuration the way a sign-in would meet it, without signing in: the issuer,
 the client registration, the authorization request (client, redirect URI on two ports, resource,
 scopes), the MCP server's metadata and challenge, and clock skew. Each check passes, warns or
 fails with the cause and the fix in Logto Console terms.
 
-  --issuer <url>         the issuer, e.g. https://<tenant>.logto.app/oidc (required)
+  --issuer <url>         the issuer, e.g. https://<tenant>.logto.app/oidc (without it, the one
+                         the server's metadata names, as the app does)
   --client-id <id>       the App ID of your Logto app (the request is probed only with one)
   --server <url>         the MCP server URL, e.g. http://localhost:3001/mcp
   --transport <t>        streamable-http | sse (default: sse when the URL ends in /sse)
@@ -61,7 +62,11 @@ export function doctorInputFromArgs(
   }
   const { values } = parsed;
   if (values.help) return undefined;
-  if (!values.issuer) throw new UsageError(`Which issuer? Give --issuer <url>.\n\n${HELP}`);
+  if (!values.issuer && !values.server) {
+    throw new UsageError(
+      `Which issuer? Give --issuer <url> (or --server <url> to follow its metadata).\n\n${HELP}`,
+    );
+  }
   const timeout = Number(values.timeout ?? 5);
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new UsageError(`--timeout takes a number of seconds, not "${values.timeout}".`);
@@ -73,7 +78,7 @@ export function doctorInputFromArgs(
   }
   const resource = values.resource ?? 'auto';
   const input: DoctorInput = {
-    issuer: httpUrl(values.issuer, '--issuer'),
+    ...(values.issuer && { issuer: httpUrl(values.issuer, '--issuer') }),
     ...(values['client-id'] && { clientId: values['client-id'] }),
     ...(values.server && { serverUrl: httpUrl(values.server, '--server'), transport }),
     resource:

@@ -15,7 +15,7 @@ const failed = (checks: Check[], ...ids: string[]) =>
   checks.some((c) => ids.includes(c.id) && c.status !== 'pass');
 
 export function buildColumns(parts: {
-  issuer: string;
+  issuer?: string;
   clientId?: string;
   doc?: IssuerDocument;
   server?: ServerFindings;
@@ -32,7 +32,7 @@ export function buildColumns(parts: {
       field: 'Issuer',
       ...(prm && { server: list(prm.authorization_servers) ?? '(none)' }),
       ...(doc && { issuer: doc.issuer }),
-      client: parts.issuer,
+      client: parts.issuer ?? '(none: follows the server)',
     },
     'issuer.exact',
     'server.authorization-servers',

@@ -55,21 +55,15 @@ const SetupInputSchema = z.object({
 });
 
 export function doctorInputFromProfile(profile: Profile, redirects: RedirectInfo[]): DoctorInput {
-  if (!profile.issuer) {
-    throw new DoctorApiError(
-      'The doctor needs the profile’s issuer.',
-      'Enter the issuer, e.g. https://<tenant>.logto.app/oidc (Logto Console → Applications → your app → Issuer endpoint).',
-    );
-  }
   const redirect = redirects.find((r) => r.mode === profile.redirectMode);
   return {
-    issuer: profile.issuer,
     serverUrl: profile.serverUrl,
     transport: profile.transport,
     resource: profile.resource,
     scopes: profile.scopes,
     refreshTokens: profile.refreshTokens,
     extraParams: profile.extraParams,
+    ...(profile.issuer && { issuer: profile.issuer }),
     ...(profile.clientId && { clientId: profile.clientId }),
     ...(profile.prompt && { prompt: profile.prompt }),
     ...(redirect && { redirectUri: redirect.redirectUri }),

@@ -17,7 +17,10 @@ function table(headers: string[], rows: string[][]): string {
 }
 
 export function formatReport(report: DoctorReport): string {
-  const out: string[] = [`Tenant doctor: ${report.input.issuer}`, ''];
+  const out: string[] = [
+    `Tenant doctor: ${report.input.issuer ?? report.input.serverUrl ?? ''}`,
+    '',
+  ];
   for (const check of report.checks) {
     out.push(`${MARK[check.status]}  ${check.title} [${check.id}]`);
     out.push(`      ${check.detail}`);

@@ -7,7 +7,7 @@ import { fetchWithTimeout } from '../shared/fetch-with-timeout';
 import { createTracedFetch, type TraceSink } from '../trace';
 import { checkAuthorization, planProbe, type ProbePlan } from './checks/authorization';
 import { checkClock } from './checks/clock';
-import { checkIssuer } from './checks/issuer';
+import { checkIssuer, noIssuerCheck, type IssuerDocument } from './checks/issuer';
 import { checkRegistration } from './checks/registration';
 import { checkServer, type ServerFindings } from './checks/server';
 import { buildColumns } from './columns';
@@ -46,34 +46,55 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const context: DoctorContext = { fetch: ctx.fetch ?? doctorFetch(), now: ctx.now ?? Date.now };
   const checks: Check[] = [];
-  const issuer = await checkIssuer(input, context);
+  const serverChecks = (issuerUrl: string | undefined) =>
+    checkServer(
+      { ...input, serverUrl: input.serverUrl!, ...(issuerUrl && { issuer: issuerUrl }) },
+      context,
+    );
+  // Without an issuer the engine follows the server's metadata: so does the doctor.
+  let server: ServerFindings | undefined =
+    !input.issuer && input.serverUrl ? await serverChecks(undefined) : undefined;
+  const issuerUrl = input.issuer ?? server?.metadata?.authorization_servers?.[0];
+  if (!issuerUrl) {
+    checks.push(...(server?.checks ?? []), noIssuerCheck(input.serverUrl));
+    return report(input, context, checks, { ...(server && { server }) });
+  }
+  const resolved = { ...input, issuer: issuerUrl };
+  const issuer = await checkIssuer(resolved, context);
   checks.push(...issuer.checks);
   const doc = issuer.document;
-  if (doc) checks.push(checkRegistration(input, doc));
+  if (doc) checks.push(checkRegistration(resolved, doc));
+  if (!server && input.serverUrl) server = await serverChecks(issuerUrl);
+  if (server) checks.push(...server.checks);
 
-  let server: ServerFindings | undefined;
-  if (input.serverUrl) {
-    server = await checkServer({ ...input, serverUrl: input.serverUrl }, context);
-    checks.push(...server.checks);
-  }
   let plan: ProbePlan | undefined;
   if (doc && input.clientId && !server?.resourceError) {
-    plan = planProbe({ ...input, clientId: input.clientId }, server);
-    checks.push(...(await checkAuthorization(input, doc, plan, context)));
+    plan = planProbe({ ...resolved, clientId: input.clientId }, server);
+    checks.push(...(await checkAuthorization(resolved, doc, plan, context)));
   }
   if (issuer.clock) checks.push(checkClock(issuer.clock));
+  return report(resolved, context, checks, {
+    ...(doc && { doc }),
+    ...(server && { server }),
+    ...(plan && { plan }),
+  });
+}
 
+function report(
+  input: DoctorInput,
+  context: DoctorContext,
+  checks: Check[],
+  parts: { doc?: IssuerDocument; server?: ServerFindings; plan?: ProbePlan },
+): DoctorReport {
   return {
     input,
     checkedAt: new Date(context.now()).toISOString(),
     checks,
     columns: buildColumns({
-      issuer: input.issuer,
       checks,
+      ...(input.issuer && { issuer: input.issuer }),
       ...(input.clientId && { clientId: input.clientId }),
-      ...(doc && { doc }),
-      ...(server && { server }),
-      ...(plan && { plan }),
+      ...parts,
     }),
     verdict: verdictOf(checks),
   };

@@ -38,7 +38,8 @@ export interface ColumnRow {
 
 /** What to check: a profile's sign-in settings, or the CLI's options. */
 export interface DoctorInput {
-  issuer: string;
+  /** Without one, the doctor follows the server's metadata, as the engine does. */
+  issuer?: string;
   clientId?: string;
   /** The MCP server URL; without it the server checks are left out. */
   serverUrl?: string;

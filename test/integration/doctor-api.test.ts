@@ -71,14 +71,20 @@ describe('the doctor block', () => {
     );
   });
 
-  it('asks for the issuer of a profile that has none, with the fix', async () => {
+  it('follows the server’s issuer for a profile that names none, as the engine does', async () => {
     await profiles.save(
-      parseProfile({ id: 'no-issuer', name: 'No issuer', serverUrl: 'http://localhost:1/mcp' }),
+      parseProfile({
+        id: 'no-issuer',
+        name: 'No issuer',
+        serverUrl: sandbox.server.url,
+        clientId: 'sandbox-native',
+      }),
     );
-    await expect(api.doctorCheckProfile('no-issuer')).rejects.toMatchObject({
-      message: 'The doctor needs the profile’s issuer.',
-      fix: expect.stringContaining('/oidc'),
-    });
+    const report = await api.doctorCheckProfile('no-issuer');
+    expect(report.verdict).toBe('pass');
+    expect(report.checks.find((c) => c.id === 'server.authorization-servers')?.detail).toBe(
+      `The profile names no issuer, so it follows the server’s: ${sandbox.issuer.issuer}.`,
+    );
   });
 
   it('points a failed sign-in at the check that explains it', async () => {

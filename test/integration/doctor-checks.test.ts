@@ -92,6 +92,25 @@ describe('issuer checks', () => {
     expect(report.verdict).toBe('fail');
   });
 
+  it('issuer.discovery fails when neither the profile nor the server names an issuer', async () => {
+    const bare = await listen((_req, res) => void res.writeHead(401).end(), {
+      host: '127.0.0.1',
+      port: 0,
+      label: 'bare 401 server',
+      howToChange: '',
+    });
+    try {
+      const report = await runDoctor({
+        ...without('issuer'),
+        serverUrl: `http://127.0.0.1:${bare.port}/mcp`,
+      });
+      expect(get(report, 'issuer.discovery')).toMatchObject({ status: 'fail' });
+      expect(get(report, 'issuer.discovery').fix).toMatch(/Enter the issuer/);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('issuer.discovery fails for the endpoint without /oidc and names the issuer that works', async () => {
     const origin = new URL(sandbox.issuer.issuer).origin;
     const report = await runDoctor({ ...healthy, issuer: origin });

@@ -76,11 +76,13 @@ describe('npm run doctor', () => {
 
   it('says what is missing instead of a stack trace', async () => {
     const { code, output } = await doctor(['--client-id', 'x']);
-    expect(output).toContain('Which issuer? Give --issuer <url>.');
+    expect(output).toContain('Which issuer? Give --issuer <url> (or --server <url>');
     expect(output).not.toMatch(/\n\s+at /);
     expect(code).not.toBe(0);
     const help = await doctor(['--help']);
-    expect(help.output).toContain('npm run doctor -- --issuer <url> [options]');
+    expect(help.output).toContain(
+      'npm run doctor -- --issuer <url> [--server <mcp url>] [options]',
+    );
     expect(help.code).toBe(0);
     const bad = await doctor(['--issuer', 'tenant.logto.app']);
     expect(bad.output).toContain('--issuer must be an http(s) URL, not "tenant.logto.app".');

@@ -66,7 +66,23 @@ async function lookUp(issuer: string, ctx: DoctorContext): Promise<Lookup> {
 
 const check = (c: Omit<Check, 'group'>): Check => ({ group: 'issuer', ...c });
 
-export async function checkIssuer(input: DoctorInput, ctx: DoctorContext): Promise<IssuerFindings> {
+/** Neither the profile nor the server's metadata names an issuer: nothing else can be checked. */
+export function noIssuerCheck(serverUrl: string | undefined): Check {
+  return check({
+    id: 'issuer.discovery',
+    status: 'fail',
+    title: 'Discovery document',
+    detail: serverUrl
+      ? `The profile names no issuer and the server at ${serverUrl} published none in its metadata.`
+      : 'No issuer to check.',
+    fix: 'Enter the issuer, e.g. https://<tenant>.logto.app/oidc (Logto Console → Applications → your app → Issuer endpoint).',
+  });
+}
+
+export async function checkIssuer(
+  input: DoctorInput & { issuer: string },
+  ctx: DoctorContext,
+): Promise<IssuerFindings> {
   const issuer = input.issuer;
   const first = await lookUp(issuer, ctx);
   if ('unreachable' in first) {

@@ -179,9 +179,17 @@ function resourceCheck(f: ServerFindings, choice: ResourceChoice): Check {
   });
 }
 
-function issuerCheck(issuer: string, metadata: OAuthProtectedResourceMetadata): Check {
+function issuerCheck(issuer: string | undefined, metadata: OAuthProtectedResourceMetadata): Check {
   const trusted = metadata.authorization_servers ?? [];
   const title = 'Server trusts this issuer';
+  if (!issuer) {
+    return check({
+      id: 'server.authorization-servers',
+      status: 'pass',
+      title,
+      detail: `The profile names no issuer, so it follows the server’s: ${trusted[0] ?? 'none'}.`,
+    });
+  }
   if (trusted.includes(issuer)) {
     return check({
       id: 'server.authorization-servers',
