@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { runDoctor, checkForFailure, type DoctorInput, type DoctorReport } from '../../main/doctor';
 import { startMcpServer } from '../../main/server';
 import { freePort } from '../../main/shared/free-port';
+import { APP_REDIRECT_URI } from '../../main/shared/app-identity';
 import { listen } from '../../main/shared/listen';
 import { startAlteredIssuer, type Alteration } from '../support/altered-issuer';
 import { startTestSandbox } from '../support/sandbox';
@@ -188,6 +189,20 @@ describe('the authorization request, as the engine sends it', () => {
     const check = get(report, 'authorization.redirect-uri');
     expect(check.status).toBe('fail');
     expect(check.fix).toContain('http://127.0.0.1/callback');
+  });
+
+  it('authorization.redirect-uri asks for the app’s custom-scheme URI exactly when that is refused', async () => {
+    const report = await runDoctor({
+      ...healthy,
+      clientId: 'sandbox-spa',
+      redirectUri: APP_REDIRECT_URI,
+    });
+    expect(get(report, 'authorization.redirect-uri').fix).toBe(
+      `In Logto Console → Applications → your app → Redirect URIs, add exactly ${APP_REDIRECT_URI}.`,
+    );
+    // A native client's custom scheme: no port to change.
+    const native = await runDoctor({ ...healthy, redirectUri: APP_REDIRECT_URI });
+    expect(get(native, 'authorization.redirect-any-port').status).toBe('pass');
   });
 
   it('authorization.redirect-any-port fails when only one port is registered', async () => {

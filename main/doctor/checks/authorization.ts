@@ -15,6 +15,7 @@ import {
 } from '../../client/engine/authorization';
 import { FlowStepError } from '../../client/engine/notes';
 import { LOOPBACK_CALLBACK_PATH, LOOPBACK_HOST } from '../../client/redirect/loopback-listener';
+import { isLoopbackHostname } from '../../server/config';
 import type { Check, DoctorInput } from '../types';
 import { messageOf, type DoctorContext } from '../context';
 import type { IssuerDocument } from './issuer';
@@ -80,8 +81,14 @@ async function probe(
 
 const check = (c: Omit<Check, 'group'>): Check => ({ group: 'authorization', ...c });
 
-const REDIRECT_FIX =
-  'In Logto Console → Applications → your app → Redirect URIs, add http://127.0.0.1/callback (no port): a Native app accepts it on any port. An SPA or Traditional web app matches exactly, port included; a desktop client should use a Native app.';
+/** Loopback: register it without a port (Native apps match any port). Anything else: exactly. */
+function redirectFix(redirectUri: string): string {
+  const url = URL.parse(redirectUri);
+  const loopback = url && url.protocol === 'http:' && isLoopbackHostname(url.hostname);
+  return loopback
+    ? `In Logto Console → Applications → your app → Redirect URIs, add http://${url.hostname}${url.pathname} (no port): a Native app accepts it on any port. An SPA or Traditional web app matches exactly, port included; a desktop client should use a Native app.`
+    : `In Logto Console → Applications → your app → Redirect URIs, add exactly ${redirectUri}.`;
+}
 
 export function planProbe(
   input: DoctorInput & { clientId: string },
@@ -173,7 +180,7 @@ export async function checkAuthorization(
         title: 'Redirect URI accepted',
         detail: `The issuer refuses ${redirectUri}.`,
         cause: 'The redirect URI is not registered for this app.',
-        fix: REDIRECT_FIX,
+        fix: redirectFix(redirectUri),
         specRef: 'RFC 8252 §7.3',
       }),
     );
@@ -230,7 +237,7 @@ async function anyPortCheck(
     detail: `${first} is accepted but ${second} is not (${answer.code}).`,
     cause:
       'The app listens on a new loopback port at every sign-in; this app matches the redirect URI exactly, port included (an SPA or Traditional web app).',
-    fix: REDIRECT_FIX,
+    fix: redirectFix(first),
     specRef: 'RFC 8252 §7.3',
   });
 }
