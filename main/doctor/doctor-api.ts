@@ -133,7 +133,11 @@ export function createDoctorApi(deps: DoctorApiDeps) {
           ...(fix !== undefined && { fix: fix as NonNullable<TenantSetupInput['fix']> }),
           credentials: { ...(appId && { appId }), ...(appSecret && { appSecret }) },
         },
-        { fetch: fetchFn(), secrets: deps.secrets, traceSecrets: deps.recorder.secrets },
+        {
+          fetch: doctorFetch({ recorder: deps.recorder, flowId: 'tenant-setup' }),
+          secrets: deps.secrets,
+          traceSecrets: deps.recorder.secrets,
+        },
       );
       const existing = (await deps.profiles.list()).find(
         (p) => p.issuer === result.issuer && p.clientId === result.nativeAppId,

@@ -17,7 +17,9 @@ import type { Check, CheckStatus, DoctorInput, DoctorReport } from './types';
 export const DOCTOR_TIMEOUT_MS = 5_000;
 
 /** Every call with a deadline; in the app, recorded in the trace as the client's. */
-export function doctorFetch(opts: { recorder?: TraceSink; timeoutMs?: number } = {}): FetchLike {
+export function doctorFetch(
+  opts: { recorder?: TraceSink; timeoutMs?: number; flowId?: string } = {},
+): FetchLike {
   // The doctor and the SDK's discovery pass URLs; a Request is reduced to its URL.
   const timed = (url: string | URL | Request, init?: RequestInit) =>
     fetchWithTimeout(
@@ -29,7 +31,7 @@ export function doctorFetch(opts: { recorder?: TraceSink; timeoutMs?: number } =
     ? createTracedFetch({
         recorder: opts.recorder,
         party: 'client',
-        flowId: 'doctor',
+        flowId: opts.flowId ?? 'doctor',
         fetch: timed,
       })
     : timed;

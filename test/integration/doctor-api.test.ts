@@ -146,6 +146,17 @@ describe('the doctor block', () => {
         resource: sandbox.server.resource,
       });
       expect(first.serverApplied).toBe(false);
+      // Each Management API call is in the trace, under the setup.
+      expect(
+        recorder
+          .events()
+          .some(
+            (e) =>
+              e.type === 'http' &&
+              e.exchange.flowId === 'tenant-setup' &&
+              e.exchange.request.url === `${logto.endpoint}/api/applications`,
+          ),
+      ).toBe(true);
       expect(changed).toBeGreaterThan(0);
       // The secret stays in the secret store: a second run needs only the endpoint and the user.
       const second = await api.doctorSetupTenant({ endpoint: logto.endpoint, username: 'alice' });
