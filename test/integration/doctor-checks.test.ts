@@ -34,6 +34,21 @@ const without = (key: keyof DoctorInput): DoctorInput => {
 };
 const withoutServer = () => without('serverUrl');
 
+/** A server that answers everything with a bare 401: no challenge header, no metadata. */
+async function withBare401Server<T>(use: (serverUrl: string) => Promise<T>): Promise<T> {
+  const bare = await listen((_req, res) => void res.writeHead(401).end(), {
+    host: '127.0.0.1',
+    port: 0,
+    label: 'bare 401 server',
+    howToChange: '',
+  });
+  try {
+    return await use(`http://127.0.0.1:${bare.port}/mcp`);
+  } finally {
+    await bare.close();
+  }
+}
+
 const get = (report: DoctorReport, id: string) => {
   const found = report.checks.find((c) => c.id === id);
   if (!found) throw new Error(`No check ${id} in ${report.checks.map((c) => c.id).join(', ')}`);
@@ -94,22 +109,11 @@ describe('issuer checks', () => {
   });
 
   it('issuer.discovery fails when neither the profile nor the server names an issuer', async () => {
-    const bare = await listen((_req, res) => void res.writeHead(401).end(), {
-      host: '127.0.0.1',
-      port: 0,
-      label: 'bare 401 server',
-      howToChange: '',
-    });
-    try {
-      const report = await runDoctor({
-        ...without('issuer'),
-        serverUrl: `http://127.0.0.1:${bare.port}/mcp`,
-      });
-      expect(get(report, 'issuer.discovery')).toMatchObject({ status: 'fail' });
-      expect(get(report, 'issuer.discovery').fix).toMatch(/Enter the issuer/);
-    } finally {
-      await bare.close();
-    }
+    const report = await withBare401Server((serverUrl) =>
+      runDoctor({ ...without('issuer'), serverUrl }),
+    );
+    expect(get(report, 'issuer.discovery')).toMatchObject({ status: 'fail' });
+    expect(get(report, 'issuer.discovery').fix).toMatch(/Enter the issuer/);
   });
 
   it('issuer.discovery fails for the endpoint without /oidc and names the issuer that works', async () => {
@@ -334,22 +338,9 @@ describe('the server', () => {
   });
 
   it('server.challenge warns about a 401 without a WWW-Authenticate header', async () => {
-    const bare = await listen((_req, res) => void res.writeHead(401).end(), {
-      host: '127.0.0.1',
-      port: 0,
-      label: 'bare 401 server',
-      howToChange: '',
-    });
-    try {
-      const report = await runDoctor({
-        ...healthy,
-        serverUrl: `http://127.0.0.1:${bare.port}/mcp`,
-      });
-      expect(get(report, 'server.challenge').status).toBe('warn');
-      expect(get(report, 'server.challenge').detail).toMatch(/WWW-Authenticate/);
-    } finally {
-      await bare.close();
-    }
+    const report = await withBare401Server((serverUrl) => runDoctor({ ...healthy, serverUrl }));
+    expect(get(report, 'server.challenge').status).toBe('warn');
+    expect(get(report, 'server.challenge').detail).toMatch(/WWW-Authenticate/);
   });
 
   it('server.resource warns for an opaque token, and server.scopes fails when API scopes are needed', async () => {
