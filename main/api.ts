@@ -23,6 +23,7 @@ import type {
 } from '../preload/api';
 import { clientSnippets } from './app/client-snippets';
 import { sessionView } from './app/session-view';
+import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
 import { Flow, settingsFromProfile } from './client/engine/flow';
 import { FlowStepError } from './client/engine/notes';
 import { SessionStore } from './client/engine/session-store';
@@ -38,6 +39,7 @@ import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
 import { trustsSandbox, validateServerSettings, type VerificationEvent } from './server';
 import { sandboxInfo, type BundledStack } from './stack';
+import { ManagementApiError } from './tenant-setup';
 import type { TraceRecorder } from './trace';
 import { createTracedFetch } from './trace';
 import { redactUrl } from './trace/redact';
@@ -84,7 +86,9 @@ export function toApiError(error: unknown): ApiErrorBody {
   if (
     error instanceof FlowStepError ||
     error instanceof ApiError ||
-    error instanceof DemoApiError
+    error instanceof DemoApiError ||
+    error instanceof DoctorApiError ||
+    error instanceof ManagementApiError
   ) {
     return {
       message: error.message,
@@ -186,6 +190,36 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   };
   const emitFlow = (active: ActiveFlow) =>
     publish({ type: 'flow', flow: structuredClone(active.view) });
+  const doctor = createDoctorApi({
+    profiles: deps.profiles,
+    sessions,
+    secrets: deps.secrets,
+    recorder: deps.recorder,
+    redirects: deps.redirects,
+    server: () => ({
+      issuer: deps.stack.server.issuer,
+      url: deps.stack.server.url,
+      resource: deps.stack.server.resource,
+      verification: deps.stack.server.verification,
+      requiredScopes: deps.stack.server.requiredScopes,
+    }),
+    // "Set up this tenant" ends by pointing the bundled server at the tenant, as the Server tab would.
+    applyServerTrust: async ({ issuer, resource }) => {
+      const applied = await deps.stack.apply({
+        ...deps.stack.settings,
+        issuer,
+        // The default resource follows the server's port; name it only when it differs.
+        ...(resource !== deps.stack.server.resource && { resource }),
+      });
+      if (!applied.ok) {
+        throw new ApiError(
+          `The bundled server cannot trust ${issuer}: ${applied.issues.map((i) => i.message).join('; ')}`,
+          'Set the trusted issuer in the Server tab.',
+        );
+      }
+    },
+    onProfilesChanged: () => publish({ type: 'profiles-changed' }),
+  });
 
   // ---- Demo mode and reports (issue 10): scenarios played through this same API. ----
   const demo = createDemoApi({
@@ -540,6 +574,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         );
       }
     },
+
+    ...doctor,
 
     subscribe(listener) {
       listeners.add(listener);

@@ -1,22 +1,29 @@
 import { useEffect, useState } from 'react';
-import { DemoView } from '../demo/DemoView';
 import { ConnectionView } from '../flow/ConnectionView';
 import { ProfileList } from '../profiles/ProfileList';
 import { useFlows } from '../state/flow-store';
 import { useIsDraft, useProfiles } from '../state/profile-store';
 import { TabPanel, Tabs } from '../ui/Tabs';
 import { ConnectionBanner } from './ConnectionBanner';
-import { ProfileEditor, ServerView, ToolsView, TraceView } from './lazy-views';
+import {
+  DemoView,
+  DoctorView,
+  ProfileEditor,
+  ServerView,
+  ToolsView,
+  TraceView,
+} from './lazy-views';
 import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
 
-type Tab = 'connection' | 'profile' | 'tools' | 'trace' | 'server' | 'demo';
+type Tab = 'connection' | 'profile' | 'tools' | 'doctor' | 'trace' | 'server' | 'demo';
 
 const TABS = [
   { id: 'connection', label: 'Connection' },
   { id: 'profile', label: 'Profile settings' },
   { id: 'tools', label: 'Tools' },
+  { id: 'doctor', label: 'Doctor' },
   { id: 'trace', label: 'Trace' },
   { id: 'server', label: 'Server' },
   { id: 'demo', label: 'Demo' },
@@ -95,6 +102,7 @@ export function Shell() {
                 />
               )}
               {tab === 'tools' && <ToolsView profileId={selected.profile.id} isDraft={isDraft} />}
+              {tab === 'doctor' && <DoctorView view={selected} />}
               {tab === 'trace' && <TraceView />}
               {tab === 'server' && <ServerView profile={selected.profile} />}
               {tab === 'demo' && <DemoView />}

@@ -26,3 +26,5 @@ export const ToolsView = deferred<ComponentProps<typeof ToolsType>>(
 );
 export const TraceView = deferred(async () => (await import('../trace/TraceView')).TraceView);
 export const ServerView = deferred(async () => (await import('../server/ServerView')).ServerView);
+export const DoctorView = deferred(async () => (await import('../doctor/DoctorView')).DoctorView);
+export const DemoView = deferred(async () => (await import('../demo/DemoView')).DemoView);
