@@ -33,7 +33,8 @@ afterAll(async () => {
 
 describe('prefetchIssuerKeys', () => {
   it('fetches discovery and the JWKS before any token arrives; the first JWT then costs nothing', async () => {
-    expect(proxy.requests).toEqual([]); // nothing is fetched unless asked
+    // Before: at most the start-up look at discovery (the issuer's health), never the keys.
+    expect(proxy.requests).not.toContain('/oidc/jwks');
     await server.prefetchIssuerKeys();
     const fetched = [...proxy.requests];
     expect(fetched).toContain('/oidc/.well-known/openid-configuration');

@@ -84,7 +84,8 @@ export async function checkServer(
         specRef: 'RFC 6750 §3; MCP Authorization',
       }),
     );
-    return { checks };
+    // Go on: a server that cannot answer MCP requests right now (503 while it cannot reach its
+    // issuer) still serves its metadata, which says whom it trusts.
   }
 
   const prm = await readResourceMetadata(input.serverUrl, challenge?.resourceMetadata, ctx.fetch);
