@@ -14,13 +14,16 @@ import type {
   FlowView,
   ProfileView,
   RedirectInfo,
+  ServerSettings,
   ServerStatus,
   SessionView,
+  SettingsValidation,
   SignOutReport,
   ValidationResult,
 } from '../preload/api';
 import { clientSnippets } from './app/client-snippets';
 import { sessionView } from './app/session-view';
+import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
 import { Flow, settingsFromProfile } from './client/engine/flow';
 import { FlowStepError } from './client/engine/notes';
 import { SessionStore, sessionFits, type StoredSession } from './client/engine/session-store';
@@ -35,9 +38,9 @@ import {
 import { secretKeys, type SecretStore } from './profiles/secret-store';
 import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
-import { DEFAULT_SCOPES_SUPPORTED, type VerificationEvent } from './server';
-import type { SandboxStack } from './stack';
-import { sandboxInfo } from './stack';
+import { trustsSandbox, validateServerSettings, type VerificationEvent } from './server';
+import { sandboxInfo, type BundledStack } from './stack';
+import { ManagementApiError } from './tenant-setup';
 import type { TraceRecorder } from './trace';
 import { createTracedFetch } from './trace';
 import { redactUrl } from './trace/redact';
@@ -46,7 +49,7 @@ import { createDemoApi, DemoApiError } from './report/demo-api';
 export interface AppApiDeps {
   host: 'desktop' | 'web';
   version: string;
-  stack: SandboxStack;
+  stack: BundledStack;
   profiles: ProfileStore;
   secrets: SecretStore;
   recorder: TraceRecorder;
@@ -84,7 +87,9 @@ export function toApiError(error: unknown): ApiErrorBody {
   if (
     error instanceof FlowStepError ||
     error instanceof ApiError ||
-    error instanceof DemoApiError
+    error instanceof DemoApiError ||
+    error instanceof DoctorApiError ||
+    error instanceof ManagementApiError
   ) {
     return {
       message: error.message,
@@ -125,21 +130,50 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     decisions.length = Math.min(decisions.length, MAX_DECISIONS);
     publish({ type: 'server-decision', decision });
   };
-  deps.stack.server.events.on('verification', onDecision);
+  deps.stack.events.on('verification', onDecision);
+  const onIssuerStatus = () => publish({ type: 'server-changed' });
+  deps.stack.events.on('issuer-status', onIssuerStatus);
   const unsubscribeTrace = deps.recorder.subscribe((event) => publish({ type: 'trace', event }));
 
-  // The sandbox profiles follow the running sandbox (its ports may differ between launches);
-  // everything else about them stays as the user left it.
-  const info = sandboxInfo(deps.stack);
-  for (const fresh of sandboxProfiles({ mcpUrl: info.mcpUrl, issuer: info.issuer })) {
-    const existing = await deps.profiles.get(fresh.id);
-    await deps.profiles.save(
-      existing ? { ...existing, serverUrl: fresh.serverUrl, issuer: fresh.issuer } : fresh,
-    );
-  }
-  const thirdPartySecret = deps.stack.issuer.clients.find((c) => c.clientSecret)?.clientSecret;
-  if (thirdPartySecret)
-    await deps.secrets.set(secretKeys.clientSecret(SANDBOX_THIRD_PARTY_ID), thirdPartySecret);
+  // The sandbox profiles follow the bundled server and the sandbox issuer (their ports may differ
+  // between launches, the server's after a restart); everything else stays as the user left it.
+  const syncSandboxProfiles = async () => {
+    const info = sandboxInfo(deps.stack);
+    for (const fresh of sandboxProfiles({ mcpUrl: info.mcpUrl, issuer: info.issuer })) {
+      const existing = await deps.profiles.get(fresh.id);
+      await deps.profiles.save(
+        existing ? { ...existing, serverUrl: fresh.serverUrl, issuer: fresh.issuer } : fresh,
+      );
+    }
+    const thirdPartySecret = deps.stack.sandboxIssuer?.clients.find(
+      (c) => c.clientSecret,
+    )?.clientSecret;
+    if (thirdPartySecret)
+      await deps.secrets.set(secretKeys.clientSecret(SANDBOX_THIRD_PARTY_ID), thirdPartySecret);
+  };
+  await syncSandboxProfiles();
+  // Ports that had to move after start (the sandbox starts on first use) are told like the others.
+  const laterNotices: string[] = [];
+  let notesSeen = deps.stack.notes.length;
+  const stopWatchingStack = deps.stack.onChange((change) => {
+    if (change === 'server') decisions.length = 0;
+    for (const message of deps.stack.notes.slice(notesSeen)) {
+      laterNotices.push(message);
+      deps.recorder.record({ type: 'note', level: 'warning', message });
+    }
+    notesSeen = deps.stack.notes.length;
+    void syncSandboxProfiles()
+      .catch((error: unknown) =>
+        console.error(
+          'The sandbox profiles could not follow the stack:',
+          toApiError(error).message,
+        ),
+      )
+      .finally(() => {
+        publish({ type: 'server-changed' });
+        publish({ type: 'profiles-changed' });
+      });
+  });
 
   // A stored session shows only for the server (and client) it was made for.
   const sessionOf = async (profile: Profile): Promise<StoredSession | undefined> => {
@@ -187,6 +221,36 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   };
   const emitFlow = (active: ActiveFlow) =>
     publish({ type: 'flow', flow: structuredClone(active.view) });
+  const doctor = createDoctorApi({
+    profiles: deps.profiles,
+    sessions,
+    secrets: deps.secrets,
+    recorder: deps.recorder,
+    redirects: deps.redirects,
+    server: () => ({
+      issuer: deps.stack.server.issuer,
+      url: deps.stack.server.url,
+      resource: deps.stack.server.resource,
+      verification: deps.stack.server.verification,
+      requiredScopes: deps.stack.server.requiredScopes,
+    }),
+    // "Set up this tenant" ends by pointing the bundled server at the tenant, as the Server tab would.
+    applyServerTrust: async ({ issuer, resource }) => {
+      const applied = await deps.stack.apply({
+        ...deps.stack.settings,
+        issuer,
+        // The default resource follows the server's port; name it only when it differs.
+        ...(resource !== deps.stack.server.resource && { resource }),
+      });
+      if (!applied.ok) {
+        throw new ApiError(
+          `The bundled server cannot trust ${issuer}: ${applied.issues.map((i) => i.message).join('; ')}`,
+          'Set the trusted issuer in the Server tab.',
+        );
+      }
+    },
+    onProfilesChanged: () => publish({ type: 'profiles-changed' }),
+  });
 
   // ---- Demo mode and reports (issue 10): scenarios played through this same API. ----
   const demo = createDemoApi({
@@ -240,11 +304,31 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         };
       };
     },
-    sandbox: info,
-    ...(thirdPartySecret && { thirdPartySecret }),
-    serverSettings: {
-      verification: deps.stack.server.verification,
-      requiredScopes: deps.stack.server.requiredScopes,
+    // Read when used: the sandbox starts on first use and the server restarts on new settings.
+    get sandbox() {
+      return sandboxInfo(deps.stack);
+    },
+    get thirdPartySecret() {
+      return deps.stack.sandboxIssuer?.clients.find((c) => c.clientSecret)?.clientSecret;
+    },
+    get serverSettings() {
+      return {
+        verification: deps.stack.server.verification,
+        requiredScopes: deps.stack.server.requiredScopes,
+      };
+    },
+    prepare: async () => {
+      if (!trustsSandbox(deps.stack.settings)) {
+        throw new DemoApiError(
+          `The demo scenarios run on the sandbox, but the bundled server trusts ${deps.stack.server.issuer}.`,
+          'Make the bundled server trust the sandbox (Server tab), then start the scenario again.',
+          'server_not_on_sandbox',
+        );
+      }
+      if (!deps.stack.sandboxIssuer) {
+        await deps.stack.sandbox();
+        await syncSandboxProfiles();
+      }
     },
     appVersion: deps.version,
     changed: (runId) => publish({ type: 'demo', runId }),
@@ -257,10 +341,10 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       return {
         version: deps.version,
         host: deps.host,
-        sandbox: info,
+        sandbox: sandboxInfo(deps.stack),
         redirects: deps.redirects,
         secretProtection: deps.secrets.protection,
-        notices: [...(deps.notices ?? [])],
+        notices: [...(deps.notices ?? []), ...laterNotices],
       };
     },
 
@@ -323,9 +407,17 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async connect(profileId: string, mode: 'quick' | 'guided'): Promise<FlowView> {
-      const profile = await profileOrThrow(profileId);
+      let profile = await profileOrThrow(profileId);
       if (mode !== 'quick' && mode !== 'guided')
         throw new ApiError('mode must be quick or guided.');
+      if (profile.kind === 'sandbox' && !deps.stack.sandboxIssuer) {
+        // The sandbox issuer starts on first use; its address is then the real one.
+        await deps.stack.sandbox().catch((error: unknown) => {
+          throw new ApiError(`The sandbox issuer could not start: ${toApiError(error).message}`);
+        });
+        await syncSandboxProfiles();
+        profile = await profileOrThrow(profileId);
+      }
       const previous = byProfile.get(profileId);
       if (previous) {
         previous.flow.cancel('A new connection was started.');
@@ -475,22 +567,45 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async getServerStatus(): Promise<ServerStatus> {
-      const { server } = deps.stack;
+      const { server, settings } = deps.stack;
       return {
         running: true,
         url: server.url,
         sseUrl: server.sseUrl,
         resource: server.resource,
-        issuer: info.issuer,
+        issuer: server.issuer,
+        trustsSandbox: trustsSandbox(settings),
+        issuerStatus: server.issuerStatus(),
+        settings,
         verification: server.verification,
         requiredScopes: server.requiredScopes,
         recentDecisions: [...decisions],
         snippets: clientSnippets({
           mcpUrl: server.url,
-          scopes: DEFAULT_SCOPES_SUPPORTED,
+          scopes: server.scopesSupported,
         }),
       };
     },
+
+    // The bundled server's settings.
+    async getServerSettings(): Promise<ServerSettings> {
+      return deps.stack.settings;
+    },
+    async validateServerSettings(input: unknown): Promise<SettingsValidation> {
+      return validateServerSettings(input);
+    },
+    async applyServerSettings(input: unknown): Promise<SettingsValidation> {
+      try {
+        return await deps.stack.apply(input);
+      } catch (error) {
+        throw new ApiError(
+          `The server could not restart with these settings: ${toApiError(error).message}`,
+          'The previous settings are still in force; nothing you typed was lost.',
+        );
+      }
+    },
+
+    ...doctor,
 
     subscribe(listener) {
       listeners.add(listener);
@@ -499,7 +614,9 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     publish,
 
     async close() {
-      deps.stack.server.events.off('verification', onDecision);
+      deps.stack.events.off('verification', onDecision);
+      deps.stack.events.off('issuer-status', onIssuerStatus);
+      stopWatchingStack();
       unsubscribeTrace();
       for (const active of flows.values()) {
         active.flow.cancel('The app is closing.');

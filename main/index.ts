@@ -27,17 +27,19 @@ import { installShutdown } from './electron/lifecycle';
 import { consoleLog } from './electron/log';
 import { createOpenExternalGate } from './electron/open-external';
 import { isAppUrl, rendererLocation } from './electron/renderer-location';
-import { desktopRedirects, startSandboxWithFallback } from './electron/sandbox';
+import { desktopRedirects, startDesktopStack } from './electron/sandbox';
 import { secureSession } from './electron/session';
+import { openWithElectronStore } from './electron/electron-store';
 import { openDesktopProfileStore, openDesktopSecretStore } from './electron/storage';
 import { createMainWindow, guardAllWebContents, preloadPath } from './electron/window';
 import { APP_SCHEME } from './shared/app-identity';
-import type { SandboxStack } from './stack';
+import { defaultDataDir, openDataDir } from './shared/data-dir';
+import type { BundledStack } from './stack';
 import { TraceRecorder } from './trace';
 
 const log = consoleLog;
-// Tests and portable setups move the data folder (sandbox keys, profiles, secrets).
-if (process.env.MCP_AUTH_DESKTOP_DATA) app.setPath('userData', process.env.MCP_AUTH_DESKTOP_DATA);
+// One data folder for the desktop app, web and the CLI (MCP_AUTH_DESKTOP_DATA moves it).
+app.setPath('userData', defaultDataDir());
 
 const recorder = new TraceRecorder();
 const note = (level: 'info' | 'warning', message: string) => {
@@ -60,7 +62,7 @@ const gate = createOpenExternalGate((url) => shell.openExternal(url), { log });
 
 let window: BrowserWindow | undefined;
 let api: AppApi | undefined;
-let stack: SandboxStack | undefined;
+let stack: BundledStack | undefined;
 let loopback: LoopbackListener | undefined;
 
 async function start(): Promise<void> {
@@ -74,6 +76,8 @@ async function start(): Promise<void> {
     note('warning', message);
     notices.push(message);
   };
+  // Once, when the desktop app first uses the folder all hosts share: what was copied there.
+  for (const message of (await openDataDir()).notes) onProblem(message);
   const secrets = await openDesktopSecretStore({
     safeStorage,
     platform: process.platform,
@@ -81,16 +85,16 @@ async function start(): Promise<void> {
     onProblem,
   });
   if (secrets.warning) onProblem(secrets.warning);
-  const sandbox = await startSandboxWithFallback({ dataDir: userData });
-  stack = sandbox.stack;
-  for (const message of sandbox.notes) onProblem(message);
+  const bundled = await startDesktopStack({ dataDir: userData });
+  stack = bundled.stack;
+  for (const message of bundled.notes) onProblem(message);
   loopback = await startLoopbackListener({ receiver });
 
   api = await createAppApi({
     host: 'desktop',
     version: app.getVersion(),
     stack,
-    profiles: openDesktopProfileStore({ userData, onProblem }),
+    profiles: openDesktopProfileStore({ userData, onProblem, open: openWithElectronStore }),
     secrets: secrets.store,
     notices,
     recorder,

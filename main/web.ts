@@ -15,51 +15,78 @@ import {
 } from './client/redirect';
 import { FileSecretStore } from './profiles/secret-store';
 import { FileProfileStore } from './profiles/store';
-import { defaultDataDir } from './shared/data-dir';
+import { openDataDir } from './shared/data-dir';
 import { listen, PortInUseError } from './shared/listen';
-import { startSandboxStack, type SandboxStack } from './stack';
+import {
+  SERVER_FLAG_OPTIONS,
+  SERVER_FLAGS_HELP,
+  settingsFromFlags,
+  portFlag,
+} from './cli/server-flags';
+import { UsageError } from './cli/usage-error';
+import { BundledStack, loadServerSettings, saveServerSettings } from './stack';
 import { logTrace, TraceRecorder } from './trace';
 import { createLogger, parseLogLevel } from './shared/logger';
 import { createHttpApiHandler, createOpenLinks } from './web/http-api';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    'server-port': { type: 'string' },
-    'issuer-port': { type: 'string' },
-    'data-dir': { type: 'string' },
-    'no-open': { type: 'boolean' },
-    'log-level': { type: 'string' },
-  },
-});
+const HELP = `npm run web -- [options]
 
-async function startStack(
-  dataDir: string,
-  notice: (message: string) => void,
-): Promise<SandboxStack> {
-  const ports = {
-    ...(values['server-port'] !== undefined && { serverPort: Number(values['server-port']) }),
-    ...(values['issuer-port'] !== undefined && { issuerPort: Number(values['issuer-port']) }),
-  };
+Runs the app in your browser: the same screens as the desktop app, served on 127.0.0.1, with the
+bundled MCP server (and the sandbox issuer when something uses it).
+
+  --port <n>              web host port (default: a free one)
+  --server-port <n>       MCP server port (default 3001; a busy port moves to a free one)
+  --issuer-port <n>       sandbox issuer port (default 3100; likewise)
+  --data-dir <path>       where profiles, secrets and server settings live (env MCP_AUTH_DESKTOP_DATA)
+  --no-open               do not open a browser
+  --log-level <level>     error | warn | info | debug (default warn, env LOG_LEVEL)
+  -h, --help              print this help
+
+The MCP server starts with the settings saved from the Server tab; these flags override them for
+this run (Apply in the Server tab saves):
+${SERVER_FLAGS_HELP}
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  'server-port': { type: 'string' },
+  'issuer-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'no-open': { type: 'boolean' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...SERVER_FLAG_OPTIONS,
+} as const;
+
+function parseFlags() {
   try {
-    return await startSandboxStack({ dataDir, ...ports });
+    return parseArgs({ options: OPTIONS }).values;
   } catch (error) {
-    if (!(error instanceof PortInUseError)) throw error;
-    // The usual ports are taken (another copy, or npm run serve): any free ports will do here.
-    notice(`${error.message} Using free ports instead.`);
-    return startSandboxStack({ dataDir, serverPort: 0, issuerPort: 0 });
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
   }
 }
 
-async function main(): Promise<void> {
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+async function main(values: ReturnType<typeof parseFlags>): Promise<void> {
+  const { dir: dataDir, notes } = await openDataDir(values['data-dir']);
   const notices: string[] = [];
   const problems = (message: string) => {
     console.warn(message);
     notices.push(message);
   };
-  const stack = await startStack(dataDir, problems);
-  for (const note of stack.issuer.notes) problems(note);
+  for (const message of notes) problems(message);
+  const saved = await loadServerSettings(dataDir, problems);
+  const serverPort = portFlag(values['server-port'], '--server-port');
+  const issuerPort = portFlag(values['issuer-port'], '--issuer-port');
+  const stack = await BundledStack.start({
+    dataDir,
+    settings: settingsFromFlags(values, saved),
+    ...(serverPort !== undefined && { serverPort }),
+    ...(issuerPort !== undefined && { issuerPort }),
+    // The usual ports may be taken (another copy, or npm run serve): free ports will do here.
+    movePortsWhenBusy: true,
+    onApplied: (applied) => saveServerSettings(dataDir, applied),
+  });
+  for (const note of stack.notes) problems(note);
   const recorder = new TraceRecorder();
   logTrace(
     recorder,
@@ -98,7 +125,7 @@ async function main(): Promise<void> {
       api.publish({ type: 'open-url', url: `${where.origin}${links.create(url)}`, purpose }),
   });
 
-  const port = values.port === undefined ? 0 : Number(values.port);
+  const port = portFlag(values.port, '--port') ?? 0;
   const http = await listen(
     createHttpApiHandler({
       api,
@@ -120,7 +147,7 @@ async function main(): Promise<void> {
   };
   const url = `${where.origin}/?token=${token}`;
   console.log(`MCP Auth Desktop (web) is running at ${url}`);
-  console.log(`  sandbox issuer ${stack.issuer.issuer}, MCP server ${stack.server.url}`);
+  console.log(`  MCP server ${stack.server.url}, trusting ${stack.server.issuer}`);
   console.log('  Press Ctrl-C to stop.');
   // The opener's command line is visible to every local user (`ps`): it gets a one-time link
   // that redirects to the token URL, not the token itself.
@@ -135,7 +162,16 @@ async function main(): Promise<void> {
   receiver.cancelAll('The app stopped.');
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof PortInUseError ? error.message : error);
-  process.exitCode = 1;
-});
+try {
+  const values = parseFlags();
+  if (values.help) {
+    console.log(HELP);
+  } else {
+    await main(values);
+  }
+} catch (error: unknown) {
+  // Expected failures (bad flag, busy port) are a clear message; anything else keeps its stack.
+  const expected = error instanceof UsageError || error instanceof PortInUseError;
+  console.error(expected ? `\n${(error as Error).message}\n` : error);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}

@@ -8,18 +8,32 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Finding } from '../main/client/engine/notes';
 import type { SessionSummary, SignOutReport, StepState } from '../main/client/engine/types';
 import type { Profile } from '../main/profiles/schema';
+import type { IssuerStatus } from '../main/server/issuer-status';
+import type { ServerSettings, SettingsValidation } from '../main/server/settings-types';
 import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
 import type { DemoBeat, DemoPartView, DemoRunView, DemoScenarioInfo } from '../main/report/types';
 import type { SequenceArrow, SequenceDiagram } from '../main/report/sequence';
+import type { Check, ColumnRow, DoctorReport, TokenVerdict } from '../main/doctor/types';
+import type { SetupItem, SetupItemId, TenantSetupResult } from '../main/tenant-setup/types';
 
 export type {
   CallToolResult,
+  Check,
+  ColumnRow,
+  DoctorReport,
+  SetupItem,
+  SetupItemId,
+  TenantSetupResult,
+  TokenVerdict,
   Finding,
   Profile,
   RecordedEvent,
+  IssuerStatus,
   RedactedToken,
+  ServerSettings,
   SessionSummary,
+  SettingsValidation,
   SignOutReport,
   StepState,
   Tool,
@@ -36,7 +50,9 @@ export type {
 };
 
 export interface SandboxInfo {
+  /** Where the sandbox issuer is, or will be: it starts only when something uses it. */
   issuer: string;
+  running: boolean;
   mcpUrl: string;
   sseUrl: string;
   resource: string;
@@ -110,7 +126,13 @@ export interface ServerStatus {
   url: string;
   sseUrl: string;
   resource: string;
+  /** The issuer the server trusts, as a URL (the sandbox's when it trusts the sandbox). */
   issuer: string;
+  trustsSandbox: boolean;
+  /** Whether tokens can be verified with that issuer right now, and why not. */
+  issuerStatus: IssuerStatus;
+  /** The settings it runs with, as saved (issuer 'sandbox', resource '' for the default). */
+  settings: ServerSettings;
   verification: 'auto' | 'jwt' | 'userinfo';
   requiredScopes: string[];
   /** Most recent first. */
@@ -126,7 +148,37 @@ export type AppEvent =
   | { type: 'open-url'; url: string; purpose: 'sign-in' | 'sign-out' }
   | { type: 'profiles-changed' }
   /** A demo run changed: fetch it again with getDemoRun (masked or revealed, as the page shows it). */
-  | { type: 'demo'; runId: string };
+  | { type: 'demo'; runId: string }
+  /** The bundled server restarted with new settings, its issuer's status changed, or the sandbox started. */
+  | { type: 'server-changed' };
+
+// --- doctor: the tenant doctor, "would the server accept this token?", tenant setup -----------
+
+/** A failed sign-in, explained: the doctor's report and the check the flow's error points at. */
+export interface DoctorFailureView {
+  report: DoctorReport;
+  checkId?: string;
+}
+
+export interface TenantSetupInput {
+  /** https://<tenant>.logto.app, or a self-hosted Logto's endpoint. */
+  endpoint: string;
+  /** A machine-to-machine app with Management API access; kept in the secret store once accepted. */
+  appId?: string;
+  appSecret?: string;
+  /** The user who gets the whoami:read role. */
+  username: string;
+  thirdParty?: boolean;
+  /** Repair these drifted items (true: all the fixable ones). */
+  fix?: boolean | SetupItemId[];
+}
+
+export interface TenantSetupView extends TenantSetupResult {
+  /** The profile the setup filled in and saved (signs in with the new Native app). */
+  profile?: Profile;
+  /** Whether the bundled server now trusts the tenant; if not, `server` says what to apply. */
+  serverApplied: boolean;
+}
 
 export interface DesktopApi {
   getAppInfo(): Promise<AppInfo>;
@@ -156,6 +208,10 @@ export interface DesktopApi {
   clearTrace(): Promise<void>;
 
   getServerStatus(): Promise<ServerStatus>;
+  // The bundled server's settings: read, check as typed (nothing applied), apply (restarts it).
+  getServerSettings(): Promise<ServerSettings>;
+  validateServerSettings(input: unknown): Promise<SettingsValidation>;
+  applyServerSettings(input: unknown): Promise<SettingsValidation>;
 
   // ---- Demo mode and reports (issue 10) ----
   listDemoScenarios(): Promise<DemoScenarioInfo[]>;
@@ -170,6 +226,15 @@ export interface DesktopApi {
   exportDemoReport(runId: string): Promise<string>;
   /** A report file's text, checked, for a read-only replay. */
   openDemoReport(html: string): Promise<DemoRunView>;
+
+  // doctor
+  /** Every check that needs no person, for a profile. */
+  doctorCheckProfile(profileId: string): Promise<DoctorReport>;
+  /** After a failed sign-in: the doctor's report and the check the error code points at. */
+  doctorExplainFailure(profileId: string, code?: string): Promise<DoctorFailureView>;
+  /** The bundled server's verdict on the profile's current access token, or on a pasted one. */
+  doctorCheckToken(profileId: string, token?: string): Promise<TokenVerdict>;
+  doctorSetupTenant(input: TenantSetupInput): Promise<TenantSetupView>;
 
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
@@ -196,6 +261,10 @@ export const API_METHODS = [
   'exportTrace',
   'clearTrace',
   'getServerStatus',
+  // The bundled server's settings (the Server tab, the one-click trust offer).
+  'getServerSettings',
+  'validateServerSettings',
+  'applyServerSettings',
   // Demo mode and reports.
   'listDemoScenarios',
   'startDemo',
@@ -204,6 +273,11 @@ export const API_METHODS = [
   'getDemoRun',
   'exportDemoReport',
   'openDemoReport',
+  // doctor
+  'doctorCheckProfile',
+  'doctorExplainFailure',
+  'doctorCheckToken',
+  'doctorSetupTenant',
 ] as const satisfies readonly ApiMethod[];
 
 /** Errors cross the boundary as data, so the fix survives serialisation. */

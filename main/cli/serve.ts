@@ -1,63 +1,88 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../shared/data-dir';
-import { startSandboxStack, type SandboxStack } from '../stack';
-import type { VerificationEvent, VerificationMode } from '../server';
+import { openDataDir } from '../shared/data-dir';
+import { BundledStack } from '../stack';
+import {
+  DEFAULT_SERVER_SETTINGS,
+  trustsSandbox,
+  type IssuerStatus,
+  type VerificationEvent,
+} from '../server';
+import {
+  SERVER_FLAG_OPTIONS,
+  SERVER_FLAGS_HELP,
+  settingsFromFlags,
+  portFlag,
+} from './server-flags';
 import { UsageError } from './usage-error';
 
 const HELP = `npm run serve -- [options]
 
-Starts the sandbox issuer and the bundled MCP server on loopback, headless.
+Starts the bundled MCP server on loopback, headless, trusting the sandbox issuer (started with
+it) or the issuer you name.
 
   --port <n>              MCP server port (default 3001, env PORT)
+${SERVER_FLAGS_HELP}
   --issuer-port <n>       sandbox issuer port (default 3100, env ISSUER_PORT)
-  --verification <mode>   auto | jwt | userinfo (default auto)
-  --require-scope <s>     a scope every call must carry (repeatable), e.g. whoami:read
-  --dcr                   let clients register themselves (Logto has no DCR; off by default)
+  --dcr                   let clients register at the sandbox (Logto has no DCR; off by default)
   --data-dir <path>       where the sandbox keeps its keys (env MCP_AUTH_DESKTOP_DATA)
   --quiet                 do not print each verification decision
+
+Example, the server of Logto's MCP tutorial trusting your tenant:
+  npm run serve -- --issuer https://<tenant>.logto.app/oidc --require-scope whoami:read
 `;
-
-function port(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new UsageError(`${flag} must be a port number from 0 to 65535, not "${value}".`);
-  }
-  return n;
-}
-
-function mode(value: string | undefined): VerificationMode | undefined {
-  if (value === undefined || value === 'auto' || value === 'jwt' || value === 'userinfo')
-    return value;
-  throw new UsageError(`--verification must be auto, jwt or userinfo, not "${value}".`);
-}
 
 /** `{ key: value }` when value is set, else nothing (exactOptionalPropertyTypes forbids undefined). */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
-export function describeStack(stack: SandboxStack): string {
-  const { issuer, server } = stack;
+/** One line on whether the trusted issuer can be asked. */
+export function describeIssuerStatus(status: IssuerStatus): string {
+  switch (status.state) {
+    case 'ready':
+      return `Issuer ${status.issuer} answers (discovery: ${status.discovery}); tokens can be verified.`;
+    case 'checking':
+      return `Checking the issuer ${status.issuer}…`;
+    case 'unavailable':
+      return (
+        `Cannot reach the issuer ${status.issuer}: ${status.problem.replace(/\.+$/, '')}.\n` +
+        `  Until it answers, /mcp and /sse answer 503 with this reason and Retry-After; the server asks ` +
+        `the issuer again on its own and on each request, and picks it up when it is back.`
+      );
+  }
+}
+
+export function describeStack(stack: BundledStack): string {
+  const { server, settings } = stack;
+  const sandbox = stack.sandboxIssuer;
   const lines = [
-    'MCP Auth Desktop sandbox is running.',
+    trustsSandbox(settings)
+      ? 'MCP Auth Desktop sandbox is running.'
+      : 'MCP Auth Desktop server is running.',
     '',
-    `  Issuer:    ${issuer.issuer}`,
+    `  Issuer:    ${server.issuer}${trustsSandbox(settings) ? '   (the sandbox)' : ''}`,
     `  MCP URL:   ${server.url}   (Streamable HTTP)`,
     `  SSE URL:   ${server.sseUrl}   (legacy SSE)`,
     `  Resource:  ${server.resource}`,
+    `  Verifies:  ${server.verification}, cached ${settings.cacheTtlSec} s` +
+      (server.requiredScopes.length ? `, requires ${server.requiredScopes.join(' ')}` : ''),
+    `  Clients:   ${server.allowedClientIds.length ? server.allowedClientIds.join(', ') : 'any client of the issuer'}`,
     '',
-    'Demo users:',
-    ...issuer.users.map((u) => `  username: ${u.username}  password: ${u.password}`),
-    '',
-    'Clients:',
   ];
-  for (const client of issuer.clients) {
-    lines.push(`  ${client.appType} client id: ${client.clientId}`);
-    if (client.clientSecret)
-      lines.push(`  ${client.appType} client secret: ${client.clientSecret}`);
+  if (sandbox) {
+    lines.push('Demo users:');
+    lines.push(...sandbox.users.map((u) => `  username: ${u.username}  password: ${u.password}`));
+    lines.push('', 'Clients:');
+    for (const client of sandbox.clients) {
+      lines.push(`  ${client.appType} client id: ${client.clientId}`);
+      if (client.clientSecret)
+        lines.push(`  ${client.appType} client secret: ${client.clientSecret}`);
+    }
+    lines.push('');
+  } else {
+    lines.push(describeIssuerStatus(server.issuerStatus()), '');
   }
-  lines.push('', 'Press Ctrl-C to stop.');
+  lines.push('Press Ctrl-C to stop.');
   return lines.join('\n');
 }
 
@@ -76,8 +101,7 @@ export async function runServe(args: string[]): Promise<number> {
       options: {
         port: { type: 'string' },
         'issuer-port': { type: 'string' },
-        verification: { type: 'string' },
-        'require-scope': { type: 'string', multiple: true },
+        ...SERVER_FLAG_OPTIONS,
         dcr: { type: 'boolean' },
         'data-dir': { type: 'string' },
         quiet: { type: 'boolean' },
@@ -91,16 +115,18 @@ export async function runServe(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const verification = mode(values.verification);
-  const stack = await startSandboxStack({
-    dataDir: values['data-dir'] ?? defaultDataDir(),
-    ...optional('serverPort', port(values.port ?? process.env.PORT, '--port')),
+  // Flags only: `serve` is the tutorial's server, independent of what the app saved.
+  const settings = settingsFromFlags(values, DEFAULT_SERVER_SETTINGS);
+  const data = await openDataDir(values['data-dir']);
+  for (const message of data.notes) console.log(message);
+  const stack = await BundledStack.start({
+    dataDir: data.dir,
+    settings,
+    ...optional('serverPort', portFlag(values.port ?? process.env.PORT, '--port')),
     ...optional(
       'issuerPort',
-      port(values['issuer-port'] ?? process.env.ISSUER_PORT, '--issuer-port'),
+      portFlag(values['issuer-port'] ?? process.env.ISSUER_PORT, '--issuer-port'),
     ),
-    ...(verification && { verification }),
-    ...(values['require-scope'] && { requiredScopes: values['require-scope'] }),
     ...(values.dcr && { dynamicClientRegistration: true }),
   });
   // Listen for Ctrl-C before saying "Press Ctrl-C": a person (or a script) may press it at once.
@@ -108,9 +134,13 @@ export async function runServe(args: string[]): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  await stack.server.issuerChecked();
   console.log(describeStack(stack));
+  // What was repaired at start (key files whose permissions were tightened), as the app shows it.
+  for (const note of stack.notes) console.log(`Note: ${note}`);
+  stack.events.on('issuer-status', (status) => console.log(describeIssuerStatus(status)));
   if (!values.quiet) {
-    stack.server.events.on('verification', (event) => console.log(describeDecision(event)));
+    stack.events.on('verification', (event) => console.log(describeDecision(event)));
   }
   await stopped;
   console.log('\nStopping…');

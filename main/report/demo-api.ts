@@ -61,6 +61,7 @@ export function createDemoApi(host: DemoHost) {
           `There is no scenario ${String(scenarioId)}.`,
           'Pick one from the list.',
         );
+      await host.prepare();
       for (const other of runs.values()) other.stop();
       const run = new DemoRun(scenario, options?.presenter === true, host);
       runs.set(run.id, run);

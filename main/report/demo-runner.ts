@@ -34,9 +34,11 @@ export interface DemoHost {
    * MCP server later (the server's verdict on the old token). The token never leaves main.
    */
   holdAccessToken(profileId: string): Promise<(() => Promise<DemoVerdict>) | undefined>;
-  sandbox: SandboxInfo;
-  thirdPartySecret?: string;
-  serverSettings: { verification: string; requiredScopes: string[] };
+  readonly sandbox: SandboxInfo;
+  readonly thirdPartySecret?: string | undefined;
+  readonly serverSettings: { verification: string; requiredScopes: string[] };
+  /** Makes sure the sandbox runs and the bundled server trusts it; throws a DemoApiError if not. */
+  prepare(): Promise<void>;
   appVersion: string;
   /** Something in the run changed: hosts tell the page. */
   changed(runId: string): void;

@@ -9,6 +9,9 @@ import { MCPAuth } from 'mcp-auth';
 import type { ResolvedServerConfig } from './config';
 import type { ServerEvents } from './events';
 import { createBearerMiddleware } from './auth/bearer';
+import { withClientAllowList } from './auth/client-allow-list';
+import { createIssuerGate } from './auth/issuer-gate';
+import { IssuerHealth } from './auth/issuer-health';
 import { IssuerMetadataSource } from './auth/issuer-metadata';
 import { createJwtVerifier } from './auth/verify-jwt';
 import { createUserinfoVerifier } from './auth/verify-userinfo';
@@ -32,7 +35,14 @@ export interface McpServerStats {
 
 export interface McpApp {
   app: Express;
+  /** Whether the trusted issuer can be asked; undefined when auth is off (the benchmark baseline). */
+  issuerHealth?: IssuerHealth;
   stats(): McpServerStats;
+  /**
+   * Fetches the issuer's discovery document and JWKS now, so the first signed-in request does not
+   * wait for them; a failure is forgotten and the first token fetches again, as without it.
+   */
+  prefetchIssuerKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +60,8 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
   });
   const sse = createSseEndpoint({ createServer: createMcpServer });
   let cachedVerdicts = () => 0;
+  let issuerHealth: IssuerHealth | undefined;
+  let prefetch = async (): Promise<void> => undefined;
 
   if (config.auth) {
     const mcpAuth = new MCPAuth({
@@ -80,26 +92,44 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
     });
 
     const issuerMetadata = new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs);
-    // One cache in front of both checks: a burst of calls with one token costs one userinfo
-    // request or one signature verification.
-    const verify = withVerificationCache(
+    // Its own look at discovery: the verifiers still discover on first use (and so notice an
+    // issuer whose discovery broke after the server started).
+    issuerHealth = new IssuerHealth(
+      new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs),
+      (status) => events.emit('issuer-status', status),
+    );
+    const jwt = createJwtVerifier({
+      issuer: config.issuer,
+      resource: config.resource,
+      clockToleranceSec: config.clockToleranceSec,
+      timeoutMs: config.issuerTimeoutMs,
+      metadata: issuerMetadata,
+    });
+    prefetch = () =>
+      config.verification === 'userinfo'
+        ? issuerMetadata.get().then(() => undefined)
+        : jwt.prefetchKeys();
+    // One cache in front of all checks: a burst of calls with one token costs one userinfo
+    // request (and introspection) or one signature verification.
+    const checkToken = withClientAllowList(
       createTokenVerifier(config.verification, {
-        jwt: createJwtVerifier({
-          issuer: config.issuer,
-          resource: config.resource,
-          clockToleranceSec: config.clockToleranceSec,
-          timeoutMs: config.issuerTimeoutMs,
-          metadata: issuerMetadata,
-        }),
+        jwt,
         userinfo: createUserinfoVerifier({
           issuer: config.issuer,
           timeoutMs: config.issuerTimeoutMs,
           metadata: issuerMetadata,
         }),
       }),
-      { ttlMs: config.verificationCacheTtlMs },
+      {
+        allowedClientIds: config.allowedClientIds,
+        issuer: config.issuer,
+        timeoutMs: config.issuerTimeoutMs,
+        metadata: issuerMetadata,
+      },
     );
+    const verify = withVerificationCache(checkToken, { ttlMs: config.verificationCacheTtlMs });
     cachedVerdicts = verify.size;
+    app.use(['/mcp', '/sse', '/messages'], createIssuerGate(issuerHealth, events));
     app.use(
       ['/mcp', '/sse', '/messages'],
       createBearerMiddleware({
@@ -162,12 +192,15 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
 
   return {
     app,
+    ...(issuerHealth && { issuerHealth }),
+    prefetchIssuerKeys: () => prefetch().catch(() => undefined),
     stats: () => ({
       streamableHttpSessions: streamable.sessionCount(),
       sseSessions: sse.sessionCount(),
       cachedVerdicts: cachedVerdicts(),
     }),
     close: async () => {
+      issuerHealth?.close();
       await Promise.allSettled([streamable.close(), sse.close()]);
     },
   };

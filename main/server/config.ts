@@ -13,8 +13,15 @@ export const DEFAULT_SERVER_HOST = '127.0.0.1';
 export const DEFAULT_SCOPES_SUPPORTED = ['openid', 'profile', 'whoami:read'];
 export const DEFAULT_ISSUER_TIMEOUT_MS = 5_000;
 export const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
+/**
+ * How long a verified token's verdict is reused. 10 s still folds a session's burst of calls
+ * (initialize, tools/list, tools/call arrive within a second or two) into one issuer request,
+ * while a revoked opaque token is refused within 10 s instead of a minute.
+ */
+export const DEFAULT_VERIFICATION_CACHE_TTL_MS = 10_000;
 
-export type VerificationMode = 'auto' | 'jwt' | 'userinfo';
+export const VERIFICATION_MODES = ['auto', 'jwt', 'userinfo'] as const;
+export type VerificationMode = (typeof VERIFICATION_MODES)[number];
 
 export interface McpServerOptions {
   /** Interface to bind; default 127.0.0.1 (never all interfaces by default: this is a dev tool). */
@@ -40,29 +47,32 @@ export interface McpServerOptions {
   /** Leeway for exp/nbf/iat checks; default 30 s. */
   clockToleranceSec?: number;
   /**
-   * How long a verified token's verdict is reused; default 60 s (never past the token's exp).
+   * How long a verified token's verdict is reused; default 10 s (never past the token's exp).
    * 0 checks every request, so a revoked opaque token is refused at once.
    */
   verificationCacheTtlMs?: number;
+  /**
+   * Client IDs whose tokens are accepted; empty accepts a token issued to any client. JWTs are
+   * checked by their client_id claim, opaque tokens through the issuer's introspection endpoint.
+   */
+  allowedClientIds?: string[];
   /** Default true; false only for the benchmark baseline (whoami then says unauthenticated). */
   auth?: boolean;
 }
 
-const httpUrl = (what: string) =>
-  z.string().refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.hash;
-      } catch {
-        return false;
-      }
-    },
-    { message: `${what} must be an absolute http(s) URL without a fragment` },
-  );
+/** An absolute http(s) URL without a fragment (RFC 8707 §2 for resources, OIDC for issuers). */
+export function isHttpUrl(value: string): boolean {
+  const url = URL.parse(value);
+  return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !value.includes('#');
+}
+
+export const httpUrl = (what: string) =>
+  z.string().refine(isHttpUrl, {
+    message: `${what} must be an absolute http(s) URL without a fragment`,
+  });
 
 /** Scope tokens per RFC 6749 §3.3: printable ASCII except space, double quote and backslash. */
-const scopeToken = z
+export const scopeToken = z
   .string()
   .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, " or \\');
 
@@ -71,14 +81,15 @@ export const mcpServerOptionsSchema = z.object({
   port: z.number().int().min(0).max(65_535).default(DEFAULT_SERVER_PORT),
   issuer: httpUrl('issuer'),
   resource: httpUrl('resource').optional(),
-  verification: z.enum(['auto', 'jwt', 'userinfo']).default('auto'),
+  verification: z.enum(VERIFICATION_MODES).default('auto'),
   scopesSupported: z.array(scopeToken).default(DEFAULT_SCOPES_SUPPORTED),
   requiredScopes: z.array(scopeToken).default([]),
   allowedHosts: z.array(z.string().min(1)).default([]),
   allowedOrigins: z.array(z.string().min(1)).default([]),
   issuerTimeoutMs: z.number().int().positive().default(DEFAULT_ISSUER_TIMEOUT_MS),
   clockToleranceSec: z.number().min(0).default(DEFAULT_CLOCK_TOLERANCE_SEC),
-  verificationCacheTtlMs: z.number().int().min(0).default(60_000),
+  verificationCacheTtlMs: z.number().int().min(0).default(DEFAULT_VERIFICATION_CACHE_TTL_MS),
+  allowedClientIds: z.array(z.string().min(1)).default([]),
   auth: z.boolean().default(true),
 });
 

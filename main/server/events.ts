@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { IssuerStatus } from './issuer-status';
 import type { VerificationEvent } from './verification-event';
 
 export type { VerificationEvent, VerifiedBy } from './verification-event';
 
 export interface ServerEventMap {
   verification: VerificationEvent;
+  /** The trusted issuer became reachable, or stopped being so. */
+  'issuer-status': IssuerStatus;
 }
 
 /** A typed face on EventEmitter; a throwing listener never breaks the request that emitted. */

@@ -3,6 +3,7 @@ import { listen } from '../shared/listen';
 import { createMcpApp, type McpServerStats } from './app';
 import { parseServerOptions, resolveServerConfig, type McpServerOptions } from './config';
 import { ServerEvents } from './events';
+import type { IssuerStatus } from './issuer-status';
 
 export interface RunningMcpServer {
   /** Streamable HTTP endpoint, e.g. http://localhost:3001/mcp. */
@@ -19,9 +20,20 @@ export interface RunningMcpServer {
   /** How tokens are checked, and which scopes every request must carry. */
   verification: 'auto' | 'jwt' | 'userinfo';
   requiredScopes: string[];
+  /** The issuer it trusts, and what it advertises and allows. */
+  issuer: string;
+  scopesSupported: string[];
+  verificationCacheTtlMs: number;
+  allowedClientIds: string[];
+  /** Whether tokens can be verified with the issuer right now. */
+  issuerStatus(): IssuerStatus;
+  /** Resolves once the first look at the issuer is over, whatever it found. */
+  issuerChecked(): Promise<IssuerStatus>;
   events: Pick<ServerEvents, 'on' | 'off'>;
   /** Open sessions and cached verdicts, e.g. to check that nothing piles up under load. */
   stats(): McpServerStats;
+  /** See McpApp.prefetchIssuerKeys; for a host that knows its issuer is up (the sandbox stack). */
+  prefetchIssuerKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +67,16 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   const events = new ServerEvents();
   const mcpApp = createMcpApp(config, events);
   ready.handler = mcpApp.app;
+  // One look at the issuer before saying "started" (bounded by issuerTimeoutMs): whoever starts
+  // the server learns at once whether it can verify tokens. A failure does not stop it.
+  await mcpApp.issuerHealth?.check();
 
+  const unused: IssuerStatus = {
+    state: 'ready',
+    issuer: config.issuer,
+    since: new Date().toISOString(),
+    discovery: 'not asked: authentication is off',
+  };
   let closing: Promise<void> | undefined;
   return {
     url: config.url,
@@ -67,8 +88,19 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     host: listening.host,
     verification: config.verification,
     requiredScopes: config.requiredScopes,
+    issuer: config.issuer,
+    scopesSupported: config.scopesSupported,
+    verificationCacheTtlMs: config.verificationCacheTtlMs,
+    allowedClientIds: config.allowedClientIds,
+    issuerStatus: () => mcpApp.issuerHealth?.status() ?? unused,
+    issuerChecked: async () => {
+      const health = mcpApp.issuerHealth;
+      if (!health) return unused;
+      return health.status().state === 'checking' ? health.check() : health.status();
+    },
     events,
     stats: () => mcpApp.stats(),
+    prefetchIssuerKeys: () => mcpApp.prefetchIssuerKeys(),
     close: () => {
       closing ??= (async () => {
         await mcpApp.close();

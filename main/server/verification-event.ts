@@ -18,6 +18,6 @@ export interface VerificationEvent {
   /** Why it was rejected or failed, in the words of the error_description. */
   reason?: string;
   latencyMs: number;
-  /** Answered from the verification cache (60 s at most) or a shared in-flight check. */
+  /** Answered from the verification cache (its window: 10 s by default) or a shared in-flight check. */
   cached?: boolean;
 }

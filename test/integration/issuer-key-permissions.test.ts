@@ -8,7 +8,7 @@ import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSandboxWithFallback } from '../../main/electron/sandbox';
+import { startDesktopStack } from '../../main/electron/sandbox';
 import { startIssuer } from '../../main/issuer';
 import { POSIX_MODES } from '../../main/shared/private-files';
 
@@ -67,7 +67,7 @@ describe.skipIf(!POSIX_MODES)('the sandbox issuer key files', () => {
   it('are reported by the desktop host among its start-up notes', async () => {
     await (await startIssuer({ dataDir, port: 0 })).close();
     await loosen();
-    const { stack, notes } = await startSandboxWithFallback({
+    const { stack, notes } = await startDesktopStack({
       dataDir,
       serverPort: 0,
       issuerPort: 0,

@@ -196,8 +196,8 @@ describe('every listener survives malformed requests', () => {
     });
     const out = await web.waitFor(/MCP server (\S+)/, 30_000);
     webUrl = new URL(/running at (\S+)/.exec(out)![1]!);
-    issuerOrigin = new URL(/sandbox issuer (\S+),/.exec(out)![1]!);
-    serverOrigin = new URL(/MCP server (\S+)/.exec(out)![1]!);
+    issuerOrigin = new URL(/trusting (\S+)/.exec(out)![1]!);
+    serverOrigin = new URL(/MCP server (\S+),/.exec(out)![1]!);
     receiver = new RedirectReceiver();
     loopback = await startLoopbackListener({ receiver });
   }, 60_000);

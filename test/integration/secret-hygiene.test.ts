@@ -59,7 +59,7 @@ describe('secret hygiene', () => {
       api = await createAppApi({
         host: 'web',
         version: 'test',
-        stack: sandbox,
+        stack: sandbox.stack,
         profiles: new FileProfileStore(join(appDir, 'profiles.json')),
         secrets: await FileSecretStore.open(join(appDir, 'secrets')),
         recorder,

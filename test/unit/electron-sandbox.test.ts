@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { desktopRedirects, startSandboxWithFallback } from '../../main/electron/sandbox';
+import { desktopRedirects, startDesktopStack } from '../../main/electron/sandbox';
 import { redirectRegistrationNote } from '../../main/client/redirect/deep-link';
 import { APP_REDIRECT_URI } from '../../main/shared/app-identity';
 import { freePort } from '../../main/shared/free-port';
@@ -30,28 +30,28 @@ async function occupy(): Promise<number> {
   return address.port;
 }
 
-describe('startSandboxWithFallback', () => {
+describe('startDesktopStack', () => {
   it('uses the preferred ports when they are free', async () => {
     const serverPort = await freePort('127.0.0.1');
     const issuerPort = await freePort('127.0.0.1');
-    const { stack, notes } = await startSandboxWithFallback({ dataDir, serverPort, issuerPort });
+    const { stack, notes } = await startDesktopStack({ dataDir, serverPort, issuerPort });
     cleanup.push(() => stack.close());
     expect(stack.server.url).toBe(`http://localhost:${serverPort}/mcp`);
-    expect(new URL(stack.issuer.issuer).port).toBe(String(issuerPort));
+    expect(new URL(stack.sandboxIssuer!.issuer).port).toBe(String(issuerPort));
     expect(notes).toEqual([]);
   });
 
   it('moves a busy server port and a busy issuer port to free ones, and says so', async () => {
     const serverPort = await occupy();
     const issuerPort = await occupy();
-    const { stack, notes } = await startSandboxWithFallback({ dataDir, serverPort, issuerPort });
+    const { stack, notes } = await startDesktopStack({ dataDir, serverPort, issuerPort });
     cleanup.push(() => stack.close());
     const newServerPort = new URL(stack.server.url).port;
-    const newIssuerPort = new URL(stack.issuer.issuer).port;
+    const newIssuerPort = new URL(stack.sandboxIssuer!.issuer).port;
     expect(newServerPort).not.toBe(String(serverPort));
     expect(newIssuerPort).not.toBe(String(issuerPort));
     expect(notes).toEqual([
-      `Port ${issuerPort} was in use, so the sandbox issuer runs on port ${newIssuerPort} instead (${stack.issuer.issuer}). Clients set up for port ${issuerPort} must use the new address.`,
+      `Port ${issuerPort} was in use, so the sandbox issuer runs on port ${newIssuerPort} instead (${stack.sandboxIssuer!.issuer}). Clients set up for port ${issuerPort} must use the new address.`,
       `Port ${serverPort} was in use, so the MCP server runs on port ${newServerPort} instead (${stack.server.url}). Clients set up for port ${serverPort} must use the new address.`,
     ]);
     // The server really answers on its new port, and trusts the issuer on its new port.
@@ -59,7 +59,9 @@ describe('startSandboxWithFallback', () => {
       `http://localhost:${newServerPort}/.well-known/oauth-protected-resource`,
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ authorization_servers: [stack.issuer.issuer] });
+    expect(await response.json()).toMatchObject({
+      authorization_servers: [stack.sandboxIssuer!.issuer],
+    });
   });
 });
 

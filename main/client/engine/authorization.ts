@@ -136,7 +136,7 @@ export async function buildAuthorizationRequest(opts: {
   // The SDK sends URL.href, which adds "/" to a pathless indicator; exact-match issuers (Logto)
   // would reject it. Send the indicator verbatim.
   if (opts.resource) authorizationUrl.searchParams.set('resource', opts.resource);
-  // Logto issues a refresh token only with offline_access AND prompt=consent (LOGTO-FACTS.md).
+  // Logto issues a refresh token only with offline_access AND prompt=consent (docs/logto.md).
   const prompts = new Set((opts.prompt ?? '').split(/\s+/).filter(Boolean));
   if (opts.refreshTokens) prompts.add('consent');
   const sdkPrompt = authorizationUrl.searchParams.get('prompt');

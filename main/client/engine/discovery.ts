@@ -4,9 +4,11 @@
  * what a person debugging needs to know: what was found where, and what is wrong with it.
  */
 import {
+  buildDiscoveryUrls,
   discoverAuthorizationServerMetadata,
   discoverOAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {
   AuthorizationServerMetadata,
@@ -195,6 +197,37 @@ export interface AuthorizationServerResult {
   findings: Finding[];
 }
 
+/**
+ * The SDK asks the metadata locations of an issuer one after another, in the order MCP's
+ * authorization spec (2025-11-25, "Authorization Server Metadata Discovery") gives; for an issuer
+ * with a path, like Logto's /oidc, the one that answers is the third. Here all are asked at once
+ * and the SDK reads the answers in its order, so discovery costs one round trip instead of three;
+ * which document is used does not change. Answers never read are discarded.
+ */
+function askAllAtOnce(fetchFn: FetchLike, authorizationServerUrl: string) {
+  const headers = { 'MCP-Protocol-Version': LATEST_PROTOCOL_VERSION, Accept: 'application/json' };
+  const pending = new Map<string, Promise<Response>>();
+  for (const { url } of buildDiscoveryUrls(authorizationServerUrl)) {
+    const answer = fetchFn(url, { headers });
+    answer.catch(() => undefined); // read (and reported) only if the SDK asks for it
+    pending.set(url.href, answer);
+  }
+  return {
+    /** The answer already asked for, the first time the SDK asks (a retry asks again). */
+    fetch: ((url, init) => {
+      const answer = pending.get(String(url));
+      pending.delete(String(url));
+      return answer ?? fetchFn(url, init);
+    }) satisfies FetchLike,
+    discardUnread(): void {
+      for (const answer of pending.values()) {
+        void answer.then((response) => response.body?.cancel()).catch(() => undefined);
+      }
+      pending.clear();
+    },
+  };
+}
+
 export async function readAuthorizationServerMetadata(opts: {
   serverUrl: string;
   /** The issuer chosen by chooseIssuer (the profile's, or the one the server names). */
@@ -212,10 +245,11 @@ export async function readAuthorizationServerMetadata(opts: {
   // fails with a bare JSON SyntaxError: remember both, to say what really happened.
   let unreachable: unknown;
   let notJson: string | undefined;
+  const asked = askAllAtOnce(opts.fetchFn, authorizationServerUrl);
   const capturing: FetchLike = async (url, init) => {
     let response: Response;
     try {
-      response = await opts.fetchFn(url, init);
+      response = await asked.fetch(url, init);
     } catch (error) {
       unreachable ??= error;
       throw error;
@@ -248,6 +282,8 @@ export async function readAuthorizationServerMetadata(opts: {
       error instanceof SyntaxError && notJson ? `${notJson}.` : (error as Error).message,
       error,
     );
+  } finally {
+    asked.discardUnread();
   }
   if (!metadata && unreachable !== undefined) {
     throw unreadable((unreachable as Error).message ?? String(unreachable), unreachable);

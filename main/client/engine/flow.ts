@@ -979,7 +979,7 @@ export class Flow {
         ? 'the server rejects it.'
         : isJwt
           ? 'the server still accepts it: a JWT access token is self-contained, so revoking it at the issuer cannot recall it; it stays valid until it expires. Keep JWT lifetimes short, or use opaque tokens checked at userinfo.'
-          : 'the server still accepts it: it remembers recent userinfo answers (the bundled server for up to 60 s), so the revocation shows once that cache entry expires.',
+          : `the server still accepts it: it remembers recent userinfo answers, so the revocation shows once that cache entry expires${cacheWindow(response.headers.get('cache-status'))}.`,
     };
   }
 
@@ -1079,4 +1079,14 @@ function describeCallback(
     });
   }
   return findings;
+}
+
+/**
+ * How much longer a server says its remembered verdict stands: RFC 9211 Cache-Status `hit` with
+ * `ttl` (the bundled server sends it), or nothing when the server does not say.
+ */
+function cacheWindow(cacheStatus: string | null): string {
+  const ttl =
+    cacheStatus && /(?:^|;)\s*hit\b/.test(cacheStatus) && /;\s*ttl=(\d+)/.exec(cacheStatus);
+  return ttl ? ` (this server says: in about ${ttl[1]} s)` : '';
 }

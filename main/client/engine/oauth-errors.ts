@@ -1,6 +1,6 @@
 /**
  * An OAuth error answer, explained in the issuer's terms: what it means for this app and what to
- * change. Logto's descriptions are in LOGTO-FACTS.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
+ * change. Logto's descriptions are in docs/logto.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
  */
 
 import { FlowStepError } from './notes';

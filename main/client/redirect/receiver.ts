@@ -201,7 +201,7 @@ export class AuthorizationResponseError extends RedirectFlowError {
 
 /**
  * The user pressed Cancel on the issuer's consent screen. Logto (v1.37) then redirects with no
- * parameters at all: no code, no state, no error (LOGTO-FACTS.md). Not a protocol error.
+ * parameters at all: no code, no state, no error (docs/logto.md). Not a protocol error.
  */
 export class ConsentCancelledError extends RedirectFlowError {
   readonly kind = 'consent-cancelled' as const;

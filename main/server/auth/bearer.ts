@@ -10,6 +10,9 @@ import type { TokenVerifier, VerifiedAuthInfo } from './types';
 /** Far above any real access token (Logto's JWTs are under 1 KB), far below Node's 16 KB header cap. */
 export const MAX_TOKEN_LENGTH = 8_192;
 
+/** This server's name in RFC 9211 Cache-Status (the token verdict cache). */
+export const CACHE_STATUS_NAME = 'mcp-auth-desktop-verification';
+
 /** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -325,6 +328,15 @@ export function createBearerMiddleware(opts: BearerOptions): RequestHandler {
     }
 
     if (!decision) {
+      // RFC 9211 Cache-Status: whether the verdict came from the verification cache, and how many
+      // seconds it still stands (a revoked opaque token keeps working that long).
+      const remaining = ctx.info?.extra.cacheRemainingMs;
+      res.set(
+        'Cache-Status',
+        remaining === undefined
+          ? `${CACHE_STATUS_NAME}; fwd=miss`
+          : `${CACHE_STATUS_NAME}; hit; ttl=${Math.ceil(remaining / 1000)}`,
+      );
       emit(200, 'allowed');
       next();
       return;

@@ -10,6 +10,8 @@ export interface IssuerMetadata {
   issuer: string;
   jwks_uri?: string;
   userinfo_endpoint?: string;
+  /** RFC 7662; used to learn which client holds an opaque token (the client allow-list). */
+  introspection_endpoint?: string;
   /** Where the document was found. */
   source: string;
 }
@@ -107,11 +109,15 @@ export class IssuerMetadataSource {
           null,
         );
       }
-      const { jwks_uri, userinfo_endpoint } = document as Record<string, unknown>;
+      const { jwks_uri, userinfo_endpoint, introspection_endpoint } = document as Record<
+        string,
+        unknown
+      >;
       return {
         issuer: issuerClaim,
         ...(typeof jwks_uri === 'string' ? { jwks_uri } : {}),
         ...(typeof userinfo_endpoint === 'string' ? { userinfo_endpoint } : {}),
+        ...(typeof introspection_endpoint === 'string' ? { introspection_endpoint } : {}),
         source: candidate,
       };
     }

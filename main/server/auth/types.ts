@@ -6,6 +6,8 @@ export interface AuthExtra extends Record<string, unknown> {
   verifiedBy: VerifiedBy;
   /** Answered from the verification cache or from another request's in-flight check. */
   cached: boolean;
+  /** On a cache hit: how long the remembered verdict still stands. */
+  cacheRemainingMs?: number;
 }
 
 /**

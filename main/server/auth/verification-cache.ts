@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_VERIFICATION_CACHE_TTL_MS } from '../config';
 import type { TokenVerifier, VerifiedAuthInfo } from './types';
 
 export interface VerificationCacheOptions {
-  /** Longest a good answer is reused; default 60 s. A token's own `exp` ends it sooner. */
+  /** Longest a good answer is reused; default 10 s. A token's own `exp` ends it sooner. */
   ttlMs?: number;
   /** Bounded so a flood of distinct tokens cannot grow memory; the oldest entry goes first. */
   maxEntries?: number;
@@ -30,7 +31,7 @@ export function withVerificationCache(
   verify: TokenVerifier,
   opts: VerificationCacheOptions = {},
 ): TokenVerifier & { size(): number } {
-  const ttl = opts.ttlMs ?? 60_000;
+  const ttl = opts.ttlMs ?? DEFAULT_VERIFICATION_CACHE_TTL_MS;
   const maxEntries = opts.maxEntries ?? 1_000;
   const now = opts.now ?? Date.now;
   const entries = new Map<string, Entry>();
@@ -62,7 +63,12 @@ export function withVerificationCache(
   const cached = async (token: string): Promise<VerifiedAuthInfo> => {
     const key = keyOf(token);
     const hit = entries.get(key);
-    if (hit && hit.until > now()) return mark(hit.info, token, true);
+    const at = now();
+    if (hit && hit.until > at) {
+      // How much longer this verdict stands: a revocation at the issuer shows only after that.
+      const info = mark(hit.info, token, true);
+      return { ...info, extra: { ...info.extra, cacheRemainingMs: hit.until - at } };
+    }
     if (hit) entries.delete(key);
 
     const pending = inFlight.get(key);

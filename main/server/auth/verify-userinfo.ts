@@ -1,9 +1,5 @@
-import {
-  fetchWithTimeout,
-  FetchNetworkError,
-  FetchTimeoutError,
-} from '../../shared/fetch-with-timeout';
 import { IssuerUnavailableError, TokenRejectedError } from './errors';
+import { fetchFromIssuer } from './issuer-fetch';
 import type { IssuerMetadataSource } from './issuer-metadata';
 import type { TokenVerifier, VerifiedAuthInfo } from './types';
 
@@ -29,20 +25,13 @@ export function createUserinfoVerifier(opts: UserinfoVerifierOptions): TokenVeri
         'userinfo',
       );
     }
-    let response: Response;
-    try {
-      response = await fetchWithTimeout(
-        endpoint,
-        { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
-        opts.timeoutMs,
-      );
-    } catch (error) {
-      const detail =
-        error instanceof FetchTimeoutError || error instanceof FetchNetworkError
-          ? error.message
-          : String(error);
-      throw new IssuerUnavailableError(opts.issuer, detail, 'userinfo', { cause: error });
-    }
+    const response = await fetchFromIssuer(
+      opts.issuer,
+      endpoint,
+      { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      opts.timeoutMs,
+      'userinfo',
+    );
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
       throw new TokenRejectedError(

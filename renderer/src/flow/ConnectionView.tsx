@@ -4,6 +4,7 @@ import { useIsDraft, useProfiles } from '../state/profile-store';
 import { useSession, useSessions } from '../state/session-store';
 import { SessionPanel } from '../session/SessionPanel';
 import { SignOutReportView } from '../session/SignOutReportView';
+import { TrustOffer } from '../server/TrustOffer';
 import { ErrorWithFix } from '../ui/Callout';
 import { FlowActions } from './FlowActions';
 import { FlowStatusBanner } from './FlowStatusBanner';
@@ -26,6 +27,8 @@ export function ConnectionView({ view }: { view: ProfileView }) {
   const flowActive = flow?.status === 'running' || flow?.status === 'paused';
   // "Signed in" only when it is true now: never beside a failed or cancelled run.
   const showSession = !!session && !flowActive && (!flow || flow.status === 'signed-in');
+  // Beside the failure when the server refused the issuer, else before connecting.
+  const mismatchFailed = flow?.status === 'failed' && flow.error?.code === 'issuer_mismatch';
 
   return (
     <div className="connection">
@@ -40,10 +43,12 @@ export function ConnectionView({ view }: { view: ProfileView }) {
           disabled={isDraft ? 'Create the profile first (Profile settings tab).' : undefined}
         />
       </section>
+      {!isDraft && !mismatchFailed && !flowActive && <TrustOffer profile={profile} />}
 
       {flow && !(flow.status === 'signed-in' && session === null) && (
         <FlowStatusBanner flow={flow} demoUsers={demoUsers} />
       )}
+      {mismatchFailed && <TrustOffer profile={profile} />}
       {flow && <GuidedControls flow={flow} />}
 
       {loadError && (

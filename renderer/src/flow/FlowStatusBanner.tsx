@@ -1,4 +1,5 @@
 import type { FlowView, SandboxInfo } from '../../../preload/api';
+import { FailureDoctor } from '../doctor/FailureDoctor';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Spinner } from '../ui/Icon';
 import { CancelQuestion } from './CancelQuestion';
@@ -65,6 +66,7 @@ export function FlowStatusBanner(props: {
               <a href={`#step-${failedStep.id}`}>Go to the failed step and its HTTP exchanges</a>
             </p>
           )}
+          <FailureDoctor key={flow.flowId} profileId={flow.profileId} code={error.code} />
         </>
       )}
     </div>

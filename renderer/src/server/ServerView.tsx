@@ -1,21 +1,36 @@
+import type { Profile, ServerStatus } from '../../../preload/api';
 import { useServer } from '../state/server-store';
 import { ErrorWithFix } from '../ui/Callout';
 import { CopyButton } from '../ui/CopyButton';
 import { Icon } from '../ui/Icon';
 import { DecisionLog } from './DecisionLog';
+import { IssuerStatusLine } from './IssuerStatusLine';
+import { RevealedServerView } from './RevealedServerView';
+import { ServerSettingsForm } from './ServerSettingsForm';
 import { SnippetList } from './SnippetList';
 
-const MODES = {
-  auto: 'JWT access tokens by signature (JWKS), opaque ones at the issuer’s userinfo endpoint.',
-  jwt: 'JWT access tokens only, by signature against the issuer’s JWKS; iss, aud and exp checked.',
-  userinfo: 'Every token at the issuer’s userinfo endpoint, as in the tutorials (cached 60 s).',
-} as const;
-
-/** The Server tab: the bundled MCP server, its live decisions, and how to point other clients at it. */
-export function ServerView() {
-  const { status, decisions, loadError, reload } = useServer();
+/**
+ * The Server tab: which server the selected profile talks to; for the bundled one, its settings
+ * and live decisions; for another one, what its answers revealed. The bundled server's settings
+ * stay editable either way.
+ */
+export function ServerView({ profile }: { profile: Profile }) {
+  const { status, decisions, loadError, reload, isBundled } = useServer();
+  const bundled = isBundled(profile.serverUrl);
   return (
     <div className="server">
+      <section className="card" aria-labelledby="target-heading">
+        <h3 id="target-heading">The server this profile talks to</h3>
+        <p>
+          <code>{profile.serverUrl}</code>{' '}
+          {bundled ? (
+            <strong>is the bundled MCP server.</strong>
+          ) : (
+            <strong>is not the bundled server.</strong>
+          )}
+        </p>
+      </section>
+      {!bundled && <RevealedServerView serverUrl={profile.serverUrl} />}
       <section className="card" aria-labelledby="server-heading">
         <div className="section-head">
           <h3 id="server-heading">Bundled MCP server</h3>
@@ -32,48 +47,59 @@ export function ServerView() {
         )}
         {status && (
           <>
-            <p
-              className={`server-state server-state--${status.running ? 'up' : 'down'}`}
-              role="status"
-            >
-              <Icon name={status.running ? 'check' : 'cross'} size={18} />
-              {status.running ? 'Running' : 'Stopped'}
-            </p>
-            <dl className="facts">
-              <dt>Streamable HTTP</dt>
-              <dd className="copyable">
-                <code>{status.url}</code> <CopyButton text={status.url} />
-              </dd>
-              <dt>SSE (legacy)</dt>
-              <dd className="copyable">
-                <code>{status.sseUrl}</code> <CopyButton text={status.sseUrl} />
-              </dd>
-              <dt>Resource indicator</dt>
-              <dd>
-                <code>{status.resource}</code>
-              </dd>
-              <dt>Trusted issuer</dt>
-              <dd>
-                <code>{status.issuer}</code>
-              </dd>
-              <dt>Verification</dt>
-              <dd>
-                <strong>{status.verification}</strong>: {MODES[status.verification]}
-              </dd>
-              <dt>Required scopes</dt>
-              <dd>
-                {status.requiredScopes.length > 0 ? (
-                  <code>{status.requiredScopes.join(' ')}</code>
-                ) : (
-                  'none (any valid token)'
-                )}
-              </dd>
-            </dl>
+            <IssuerStatusLine status={status.issuerStatus} />
+            <BundledFacts status={status} />
+            <ServerSettingsForm status={status} />
           </>
         )}
       </section>
-      <DecisionLog decisions={decisions} />
+      {bundled && <DecisionLog decisions={decisions} />}
       {status && <SnippetList snippets={status.snippets} />}
     </div>
+  );
+}
+
+function BundledFacts({ status }: { status: ServerStatus }) {
+  const { settings } = status;
+  return (
+    <dl className="facts">
+      <dt>Trusted issuer</dt>
+      <dd className="copyable" data-testid="trusted-issuer">
+        <code>{status.issuer}</code>
+        {status.trustsSandbox ? ' (the sandbox)' : ''} <CopyButton text={status.issuer} />
+      </dd>
+      <dt>Streamable HTTP</dt>
+      <dd className="copyable">
+        <code>{status.url}</code> <CopyButton text={status.url} />
+      </dd>
+      <dt>SSE (legacy)</dt>
+      <dd className="copyable">
+        <code>{status.sseUrl}</code> <CopyButton text={status.sseUrl} />
+      </dd>
+      <dt>Resource indicator</dt>
+      <dd>
+        <code>{status.resource}</code>
+      </dd>
+      <dt>Verification</dt>
+      <dd>
+        <strong>{status.verification}</strong>, verdicts cached {settings.cacheTtlSec} s
+      </dd>
+      <dt>Required scopes</dt>
+      <dd>
+        {status.requiredScopes.length > 0 ? (
+          <code>{status.requiredScopes.join(' ')}</code>
+        ) : (
+          'none (any valid token)'
+        )}
+      </dd>
+      <dt>Accepted clients</dt>
+      <dd>
+        {settings.allowedClientIds.length > 0 ? (
+          <code>{settings.allowedClientIds.join(' ')}</code>
+        ) : (
+          'any client of the issuer'
+        )}
+      </dd>
+    </dl>
   );
 }

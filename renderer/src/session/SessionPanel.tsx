@@ -6,6 +6,7 @@ import { useSessions, type ToolRun } from '../state/session-store';
 import { ErrorWithFix } from '../ui/Callout';
 import { Icon, Spinner } from '../ui/Icon';
 import { ToolResultView } from '../tools/ToolResultView';
+import { TokenVerdictPanel } from '../doctor/TokenVerdictPanel';
 import { ScopeComparison } from './ScopeComparison';
 import { TokenCard } from './TokenCard';
 import { UserCard } from './UserCard';
@@ -153,6 +154,8 @@ export function SessionPanel(props: {
         {whoami?.error && <ErrorWithFix error={whoami.error} title="whoami failed" />}
         {whoami?.result && <ToolResultView result={whoami.result} tool="whoami" />}
       </section>
+
+      <TokenVerdictPanel profileId={profileId} />
 
       <h4>Tokens</h4>
       <div className="token-cards">

@@ -160,10 +160,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const { flowId, profileId, status, tools } = event.flow;
     if (status !== 'signed-in' || signedInFlows.current.has(flowId)) return;
     signedInFlows.current.add(flowId);
-    void reload(profileId).then(() => {
-      dismissSignOut(profileId);
-      if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
-    });
+    // Both at once: whoami is what the person waits for, and it does not need the session view.
+    void reload(profileId).then(() => dismissSignOut(profileId));
+    if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
   });
   useAppEvents((event) => {
     if (event.type === 'profiles-changed') for (const id of known.current) void reload(id);
