@@ -26,7 +26,8 @@ import { sessionView } from './app/session-view';
 import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
 import { Flow, settingsFromProfile } from './client/engine/flow';
 import { FlowStepError } from './client/engine/notes';
-import { SessionStore } from './client/engine/session-store';
+import { SessionStore, sessionFits, type StoredSession } from './client/engine/session-store';
+import { startLoopbackListener, type LoopbackListener } from './client/redirect/loopback-listener';
 import type { RedirectReceiver } from './client/redirect/receiver';
 import {
   sandboxProfiles,
@@ -173,6 +174,36 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
         publish({ type: 'profiles-changed' });
       });
   });
+
+  // A stored session shows only for the server (and client) it was made for.
+  const sessionOf = async (profile: Profile): Promise<StoredSession | undefined> => {
+    const session = await sessions.load(profile.id);
+    return session &&
+      sessionFits(session, {
+        serverUrl: profile.serverUrl,
+        ...(profile.clientId && { clientId: profile.clientId }),
+      })
+      ? session
+      : undefined;
+  };
+  // Profiles with a fixed redirect port get their own loopback listener, started on first use.
+  const fixedPortListeners = new Map<number, Promise<LoopbackListener>>();
+  const redirectUriFor = async (profile: Profile): Promise<string> => {
+    const port = profile.redirectMode === 'loopback' ? profile.redirectPort : undefined;
+    if (port === undefined) {
+      const redirect =
+        deps.redirects.find((r) => r.mode === profile.redirectMode) ?? deps.redirects[0];
+      if (!redirect) throw new ApiError('This host cannot receive a sign-in redirect.');
+      return redirect.redirectUri;
+    }
+    let listening = fixedPortListeners.get(port);
+    if (!listening) {
+      listening = startLoopbackListener({ receiver: deps.receiver, port });
+      fixedPortListeners.set(port, listening);
+      listening.catch(() => fixedPortListeners.delete(port));
+    }
+    return (await listening).redirectUri;
+  };
 
   const profileOrThrow = async (profileId: string): Promise<Profile> => {
     if (typeof profileId !== 'string') throw new ApiError('A profile id is required.');
@@ -322,7 +353,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       return Promise.all(
         profiles.map(async (profile) => ({
           profile,
-          signedIn: !!(await sessions.load(profile.id)),
+          signedIn: !!(await sessionOf(profile)),
         })),
       );
     },
@@ -396,13 +427,11 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       const secret = profile.hasClientSecret
         ? await deps.secrets.get(secretKeys.clientSecret(profile.id))
         : undefined;
-      const redirect =
-        deps.redirects.find((r) => r.mode === profile.redirectMode) ?? deps.redirects[0];
-      if (!redirect) throw new ApiError('This host cannot receive a sign-in redirect.');
+      const redirectUri = await redirectUriFor(profile);
       const flow = new Flow(settingsFromProfile(profile, secret), {
         recorder: deps.recorder,
         receiver: deps.receiver,
-        redirectUri: redirect.redirectUri,
+        redirectUri,
         sessions,
         ...(deps.signInTimeoutMs && { signInTimeoutMs: deps.signInTimeoutMs }),
         ...(deps.fetch && { fetch: deps.fetch }),
@@ -461,6 +490,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     async continueFlow(flowId: string): Promise<void> {
       const active = flows.get(flowId);
       if (!active) throw new ApiError('That flow is over.', 'Connect again.');
+      // After a suspected consent Cancel, continuing means Try again.
+      if (active.flow.question) return active.flow.retrySignIn();
       if (active.view.status !== 'paused' || !active.resume) {
         throw new ApiError('The flow is not waiting for you.');
       }
@@ -480,8 +511,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async getSession(profileId: string): Promise<SessionView | null> {
-      await profileOrThrow(profileId);
-      const session = await sessions.load(profileId);
+      const session = await sessionOf(await profileOrThrow(profileId));
       return session ? sessionView(session) : null;
     },
 
@@ -594,6 +624,9 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       }
       flows.clear();
       byProfile.clear();
+      for (const listening of fixedPortListeners.values()) {
+        await listening.then((l) => l.close()).catch(() => undefined);
+      }
       listeners.clear();
     },
   };

@@ -57,7 +57,8 @@ const metadata = (issuer: string, marker: string) => ({
 const discoverFor = (issuer: string) =>
   readAuthorizationServerMetadata({
     serverUrl: 'http://localhost:1/mcp',
-    resourceMetadata: { resource: 'http://localhost:1/', authorization_servers: [issuer] },
+    // the issuer chooseIssuer picked from the server's metadata
+    authorizationServer: issuer,
     fetchFn: fetch,
   });
 

@@ -15,6 +15,7 @@ import type {
   OAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { readChallenge, type Challenge } from './challenge';
+import { sameIssuer } from './issuer-check';
 import { FlowStepError, type Finding } from './notes';
 
 export type Transport = 'streamable-http' | 'sse';
@@ -196,8 +197,6 @@ export interface AuthorizationServerResult {
   findings: Finding[];
 }
 
-const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-
 /**
  * The SDK asks the metadata locations of an issuer one after another, in the order MCP's
  * authorization spec (2025-11-25, "Authorization Server Metadata Discovery") gives; for an issuer
@@ -231,12 +230,11 @@ function askAllAtOnce(fetchFn: FetchLike, authorizationServerUrl: string) {
 
 export async function readAuthorizationServerMetadata(opts: {
   serverUrl: string;
-  resourceMetadata?: OAuthProtectedResourceMetadata;
-  /** What the user typed as the issuer, if anything. */
-  configuredIssuer?: string;
+  /** The issuer chosen by chooseIssuer (the profile's, or the one the server names). */
+  authorizationServer?: string;
   fetchFn: FetchLike;
 }): Promise<AuthorizationServerResult> {
-  const named = opts.resourceMetadata?.authorization_servers?.[0];
+  const named = opts.authorizationServer;
   const authorizationServerUrl = named ?? new URL('/', opts.serverUrl).href;
   const findings: Finding[] = [];
   let metadata: AuthorizationServerMetadata | undefined;
@@ -314,7 +312,7 @@ export async function readAuthorizationServerMetadata(opts: {
   if (!metadata) {
     throw new FlowStepError(
       `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
-      `The MCP server names ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
+      `The sign-in uses ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
       'as_metadata_missing',
     );
   }
@@ -329,20 +327,14 @@ export async function readAuthorizationServerMetadata(opts: {
         specRef: 'RFC 8414 §3.3; RFC 9728',
       });
     } else {
-      // The MCP server named this issuer; a document claiming to be another one must not be
-      // used (RFC 8414 §3.3): it could send the user, and the code, to someone else (mix-up).
+      // The MCP server (or the profile) named this issuer; a document claiming to be another
+      // one must not be used (RFC 8414 §3.3): it could send the user, and the code, to someone else (mix-up).
       throw new FlowStepError(
         `The metadata fetched for the issuer ${authorizationServerUrl} names another issuer, ${metadata.issuer}; RFC 8414 §3.3 forbids using it, so the sign-in stopped.`,
         `Make the MCP server's protected resource metadata name exactly the issuer its discovery document declares (${metadata.issuer}), or fix the issuer's configured URL.`,
-        'issuer_mismatch',
+        'as_metadata_issuer_mismatch',
       );
     }
-  }
-  if (opts.configuredIssuer && !sameIssuer(opts.configuredIssuer, metadata.issuer)) {
-    findings.push({
-      level: 'warning',
-      message: `You configured the issuer ${opts.configuredIssuer}, but the MCP server trusts ${metadata.issuer}. The sign-in goes to ${metadata.issuer}; tokens from another issuer would be rejected by this server.`,
-    });
   }
   const methods = metadata.code_challenge_methods_supported;
   if (!methods?.includes('S256')) {

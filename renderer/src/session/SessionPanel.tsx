@@ -96,6 +96,14 @@ export function SessionPanel(props: {
       <UserCard user={session.user} />
 
       <dl className="facts">
+        {session.serverUrl && (
+          <>
+            <dt>MCP server</dt>
+            <dd>
+              <code>{session.serverUrl}</code>
+            </dd>
+          </>
+        )}
         <dt>Issuer</dt>
         <dd>
           <code>{session.issuer}</code>
@@ -118,7 +126,9 @@ export function SessionPanel(props: {
       <ScopeComparison
         requested={session.requestedScope}
         granted={session.grantedScope}
-        resource={session.resource}
+        grantedBecause={session.grantedBecause}
+        missingApiScopes={session.missingApiScopes}
+        responseScope={session.responseScope}
       />
 
       <section className="whoami" aria-labelledby="whoami-heading">

@@ -48,9 +48,13 @@ export function Shell() {
       ? 'not saved yet'
       : flow?.status === 'running' || flow?.status === 'paused'
         ? 'signing in…'
-        : selected.signedIn
-          ? 'signed in'
-          : 'signed out';
+        : flow?.status === 'failed'
+          ? 'sign-in failed'
+          : flow?.status === 'cancelled'
+            ? 'sign-in cancelled'
+            : selected.signedIn
+              ? 'signed in'
+              : 'signed out';
 
   return (
     <div className="app">
