@@ -21,6 +21,11 @@ const CHECK_FOR_CODE: Readonly<Record<string, string>> = {
   insufficient_scope: 'server.scopes',
   no_refresh_token: 'authorization.refresh-tokens',
   invalid_token: 'server.resource',
+  token_rejected: 'server.resource',
+  opaque_token_rejected: 'server.resource',
+  permission_not_granted: 'server.scopes',
+  issuer_required_for_secret: 'server.authorization-servers',
+  as_metadata_issuer_mismatch: 'issuer.exact',
 };
 
 /** The check that explains a flow error code, if one does. */

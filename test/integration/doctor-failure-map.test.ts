@@ -69,6 +69,7 @@ describe('a failed sign-in points at the failing check', () => {
       'authorization.resource',
     ],
     [{ clientId: '' }, 'client_id_required', 'registration.method'],
+    [{ issuer: 'http://127.0.0.1:9/oidc' }, 'issuer_mismatch', 'server.authorization-servers'],
   ])('%o → %s → %s', async (over, code, checkId) => {
     const { code: seen, check } = await explain(over);
     expect(seen).toBe(code);
