@@ -256,6 +256,7 @@ export async function runConnect(args: string[]): Promise<number> {
     redirectUri: listener.redirectUri,
     sessions: new SessionStore(new MemorySecretStore()),
     signInTimeoutMs: timeoutSec * 1000,
+    headless: auto,
     openAuthorizationUrl: async (url) => {
       if (auto) {
         await followAuthorizationUrl(url, {

@@ -114,6 +114,11 @@ export interface FlowHost {
   redirectUri: string;
   /** Opens the sign-in page: the system browser, a new tab, or a headless follower. */
   openAuthorizationUrl(url: URL): Promise<void> | void;
+  /**
+   * The sign-in page is followed by a program, never a person (`connect --auto`): the check's own
+   * answer is then exactly the sign-in the follower would make, so it is used.
+   */
+  headless?: boolean;
   sessions: SessionStore;
   fetch?: FetchLike;
   /** How long the user has to finish signing in; default 5 min. */
@@ -509,7 +514,7 @@ export class Flow {
           this.fetchFn,
         );
         s.findings.push(...preflight.findings);
-        if (preflight.callback && client.client_secret) {
+        if (preflight.callback && client.client_secret && !this.host.headless) {
           // The check's own answer must not become a confidential client's sign-in: its secret
           // would go out with no person involved (issue: secret sent with no browser step).
           s.findings.push({
