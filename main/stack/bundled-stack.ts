@@ -5,6 +5,7 @@
  * web, `serve`) and the integration tests start the parts through here; see docs/architecture.md.
  */
 import {
+  checkedAccessTokenTtl,
   sandboxApiResource,
   startIssuer,
   DEFAULT_ISSUER_PORT,
@@ -79,6 +80,7 @@ export class BundledStack {
   #sandbox: RunningIssuer | undefined;
   #sandboxStarting: Promise<RunningIssuer> | undefined;
   #sandboxResource: string | undefined;
+  #sandboxTokenTtlSec: number | undefined;
   #issuerPort: number;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<StackListener>();
@@ -126,6 +128,16 @@ export class BundledStack {
   /** The sandbox issuer, started on first use; it knows the server's resource indicator. */
   sandbox(): Promise<RunningIssuer> {
     return this.#serial(() => this.#ensureSandbox(this.#server.resource));
+  }
+
+  /**
+   * Shortens (or, with `undefined`, restores) the sandbox's access-token lifetime for tokens
+   * issued from now on; a sandbox started or restarted later keeps it. Demo mode uses it to let a
+   * real token expire in seconds.
+   */
+  setSandboxAccessTokenTtl(sec: number | undefined): void {
+    this.#sandboxTokenTtlSec = checkedAccessTokenTtl(sec);
+    this.#sandbox?.setAccessTokenTtl(sec);
   }
 
   /**
@@ -235,6 +247,7 @@ export class BundledStack {
         (s) => ({ what: 'sandbox issuer', address: s.issuer, port: s.port }),
         (message) => this.notes.push(message),
       );
+      sandbox.setAccessTokenTtl(this.#sandboxTokenTtlSec);
       // A restart keeps the port, so profiles and the server's trust stay valid.
       this.#issuerPort = sandbox.port;
       this.#sandbox = sandbox;
