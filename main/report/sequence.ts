@@ -165,7 +165,9 @@ export function responseLabel(exchange: HttpExchange, toServer: boolean): string
   const oauthError = typeof json?.error === 'string' ? json.error : undefined;
   if (toServer) {
     if (isOldTokenCheck(exchange))
-      return status < 300 ? `${status}: still accepted` : `${status}: rejected`;
+      return status < 300
+        ? `${status}: still accepted`
+        : `${status}: rejected${oauthError ? ` (${oauthError})` : ''}`;
     if (status === 401) {
       return 'authorization' in exchange.request.headers
         ? '401: this token is not accepted'

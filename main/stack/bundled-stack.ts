@@ -139,12 +139,18 @@ export class BundledStack {
     this.#sandboxTokenTtlSec = checkedAccessTokenTtl(sec);
     this.#sandbox?.setAccessTokenTtl(sec);
   }
+  /** The lifetime set with setSandboxAccessTokenTtl, if any. */
+  get sandboxAccessTokenTtl(): number | undefined {
+    return this.#sandboxTokenTtlSec;
+  }
 
   /**
    * Validates and applies new settings: the server restarts in-process on the same port (the
    * sandbox starts first if the server is to trust it). Invalid settings change nothing.
+   * `persist: false` keeps them from onApplied (the hosts' settings file): a demo's settings for
+   * its own run must not outlive it, even if the app is killed before it restores them.
    */
-  async apply(input: unknown): Promise<SettingsValidation> {
+  async apply(input: unknown, options: { persist?: boolean } = {}): Promise<SettingsValidation> {
     const result = validateServerSettings(input);
     if (!result.ok) return result;
     await this.#serial(async () => {
@@ -159,7 +165,7 @@ export class BundledStack {
         throw error;
       }
     });
-    await this.options.onApplied?.(result.settings);
+    if (options.persist !== false) await this.options.onApplied?.(result.settings);
     this.#emit('server');
     return result;
   }
