@@ -45,6 +45,7 @@ const waitBeat = (part: number, wait: DemoInterlude): DemoBeat => ({
   title: wait.title,
   narration: wait.narration,
   until: wait.until,
+  afterArrows: wait.afterArrows,
 });
 
 export function beatsOf(parts: readonly DemoPartView[], setup?: DemoRunView['setup']): DemoBeat[] {

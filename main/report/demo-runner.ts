@@ -433,7 +433,7 @@ export class DemoRun {
         status: state.status,
         ...(state.interludes.length && { interludes: [...state.interludes] }),
         diagram,
-        svg: renderSequenceSvg(diagram, { idPrefix: `part${i}` }),
+        svg: renderSequenceSvg(diagram, { idPrefix: `part${i}`, interludes: state.interludes }),
         outcome: state.outcome,
       };
     });

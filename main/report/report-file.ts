@@ -105,6 +105,7 @@ const RunSchema = z.object({
       specRef: text.optional(),
       failure: failure.optional(),
       until: text.optional(),
+      afterArrows: z.number().int().nonnegative().optional(),
     }),
   ),
   settings: z.array(z.object({ label: text, value: text })),
@@ -151,7 +152,14 @@ export function readReportHtml(html: unknown): DemoRunView {
     readOnly: true,
     parts: run.parts.map((part, i) => {
       const diagram = { ...part.diagram, lanes: LANES };
-      return { ...part, diagram, svg: renderSequenceSvg(diagram, { idPrefix: `report${i}` }) };
+      return {
+        ...part,
+        diagram,
+        svg: renderSequenceSvg(diagram, {
+          idPrefix: `report${i}`,
+          ...(part.interludes && { interludes: part.interludes }),
+        }),
+      };
     }),
   };
 }

@@ -158,7 +158,7 @@ export const SCENARIOS: readonly Scenario[] = [
           { do: 'sign-out' },
         ],
         takeaway:
-          'Only expiry ends a JWT access token: the server refused the expired one, yet accepts the revoked one until its exp. The refresh token is what sign-out really takes away. Keep access tokens short-lived, or use opaque tokens checked at userinfo.',
+          'Only expiry ends a JWT access token: the server refused the expired one, and still accepts the revoked one until its exp. Sign-out takes away the refresh token. Keep access tokens short-lived.',
       },
     ],
   },

@@ -28,6 +28,8 @@ export interface DemoBeat {
   failure?: { cause: string; fix?: string };
   /** A wait's end (ISO 8601), for a countdown while it lasts. */
   until?: string;
+  /** A wait's place in the diagram: after this many arrows. */
+  afterArrows?: number;
 }
 
 /** A pause in a part's story between two arrows: time that must really pass. */

@@ -24,6 +24,8 @@ function visibleArrow(beats: readonly DemoBeat[], cursor: number, part: number):
     const beat = beats[i]!;
     if (beat.part > part || beat.kind === 'compare') return Number.MAX_SAFE_INTEGER;
     if (beat.part === part && beat.arrow !== undefined) last = beat.arrow;
+    // A wait shows its band after the arrows before it, and none after it.
+    if (beat.part === part && beat.afterArrows !== undefined) last = beat.afterArrows - 0.5;
   }
   return last;
 }

@@ -31,10 +31,17 @@ export function SequenceView(props: {
         `Arrow ${index + 1}: ${node.querySelector('title')?.textContent ?? ''}`,
       );
     }
+    // A wait's band (data-after: the arrows before it) shows once the story reached it.
+    let reachedWait: Element | undefined;
+    for (const node of root.querySelectorAll<SVGGElement>('[data-after]')) {
+      const shown = visibleUpTo === undefined || Number(node.dataset.after) - 0.5 <= visibleUpTo;
+      node.classList.toggle('seq-hidden', !shown);
+      if (shown && visibleUpTo === Number(node.dataset.after) - 0.5) reachedWait = node;
+    }
     const focus = current ?? selected;
     if (focus !== undefined) {
       root.querySelector(`[data-arrow="${focus}"]`)?.scrollIntoView({ block: 'nearest' });
-    }
+    } else reachedWait?.scrollIntoView({ block: 'nearest' });
   }, [part.svg, visibleUpTo, current, selected]);
 
   const pick = (target: EventTarget | null) => {
