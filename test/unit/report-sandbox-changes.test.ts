@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { AppEvent, FlowView } from '../../preload/api';
 import { createDemoApi } from '../../main/report/demo-api';
+import { renderReportHtml } from '../../main/report/html';
+import { readReportHtml } from '../../main/report/report-file';
 import { DemoRun, type DemoHost } from '../../main/report/demo-runner';
 import { applySandboxChanges, type SandboxControls } from '../../main/report/sandbox-changes';
 import { scenarioById, type Scenario } from '../../main/report/scenarios';
@@ -184,6 +186,11 @@ describe('a demo run and the sandbox', () => {
     expect(state.ttl).toBe(70);
     const wait = run.view(false).beats.find((b) => b.kind === 'wait')!;
     expect(Date.parse(wait.until!)).toBeGreaterThan(Date.now() + 50_000);
+    // The wait is told (a countdown beat), drawn (a band in the picture) and kept in the report.
+    const reopened = readReportHtml(renderReportHtml(run.view(false)));
+    expect(reopened.beats.map((b) => b.kind)).toEqual(['setup', 'intro', 'wait']);
+    expect(reopened.beats[2]).toMatchObject({ until: wait.until, afterArrows: 0 });
+    expect(reopened.parts[0]!.svg).toContain('Waiting for the access token to expire, until');
     run.stop();
     await done;
     expect(checks()).toBe(0);
