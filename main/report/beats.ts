@@ -3,7 +3,7 @@
  * arrow of its diagram (the step's explanation the first time the step appears), and ends with
  * what came of it. Presenter mode and the reopened report walk these with Next and Back.
  */
-import type { SequenceArrow } from './sequence';
+import { arrowsBefore, type SequenceArrow } from './sequence';
 import type { DemoBeat, DemoInterlude, DemoPartView, DemoRunView } from './types';
 
 /** Narration for arrows outside the sign-in steps (refresh, revocation, the old-token check). */
@@ -39,13 +39,13 @@ function actNarration(arrow: SequenceArrow): { narration: string; specRef?: stri
   return { narration: '' };
 }
 
-const waitBeat = (part: number, wait: DemoInterlude): DemoBeat => ({
+const waitBeat = (part: number, wait: DemoInterlude & { after: number }): DemoBeat => ({
   kind: 'wait',
   part,
   title: wait.title,
   narration: wait.narration,
   until: wait.until,
-  afterArrows: wait.afterArrows,
+  afterArrows: wait.after,
 });
 
 export function beatsOf(parts: readonly DemoPartView[], setup?: DemoRunView['setup']): DemoBeat[] {
@@ -70,10 +70,12 @@ export function beatsOf(parts: readonly DemoPartView[], setup?: DemoRunView['set
       narration: `Client ${part.outcome.clientId ?? '(none)'} asks for ${part.outcome.requestedScopes.join(' ')}. ${who}`,
     });
     const explained = new Set<string>();
-    const waits = [...(part.interludes ?? [])];
+    const waits = (part.interludes ?? []).map((wait) => ({
+      ...wait,
+      after: arrowsBefore(part.diagram.arrows, wait.from),
+    }));
     for (const arrow of part.diagram.arrows) {
-      while (waits[0] && waits[0].afterArrows <= arrow.index)
-        beats.push(waitBeat(index, waits.shift()!));
+      while (waits[0] && waits[0].after <= arrow.index) beats.push(waitBeat(index, waits.shift()!));
       const step = arrow.stepId ? part.diagram.steps[arrow.stepId] : undefined;
       const first = step && !explained.has(step.id);
       if (step) explained.add(step.id);

@@ -324,7 +324,7 @@ export class DemoRun {
       );
     const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
     state.interludes.push({
-      afterArrows: this.#diagram(state).arrows.length,
+      from: new Date().toISOString(),
       title: 'Waiting for the access token to expire',
       narration:
         `The token's exp says ${clock(held.expiresAt)} UTC. The server allows ${leeway} s for clocks that disagree, ` +

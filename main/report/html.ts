@@ -54,7 +54,7 @@ function partHtml(part: DemoPartView, beats: DemoRunView['beats'], index: number
     .filter((b) => b.part === index && (b.arrow !== undefined || b.kind === 'wait'))
     .map((b) => {
       if (b.kind === 'wait')
-        return `<li class="wait"><strong>⏱ ${esc(b.title)}</strong><br>${esc(b.narration)}</li>`;
+        return `<li class="wait"><strong>${esc(b.title)}</strong><br>${esc(b.narration)}</li>`;
       const arrow = part.diagram.arrows[b.arrow!];
       const x = arrow?.exchangeId ? part.diagram.exchanges[arrow.exchangeId] : undefined;
       return (

@@ -49,7 +49,7 @@ const PartSchema = z.object({
   interludes: z
     .array(
       z.object({
-        afterArrows: z.number().int().nonnegative(),
+        from: text,
         title: text,
         narration: text,
         until: text,

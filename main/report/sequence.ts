@@ -243,6 +243,16 @@ function pairDecisions(
 const outcomeOf = (status: number | undefined, planned: boolean): ArrowOutcome =>
   status === undefined ? 'failed' : status < 400 ? 'ok' : planned ? 'refused' : 'failed';
 
+/**
+ * Where something that began at `iso` (a wait) goes in the diagram: before the first arrow at or
+ * after that time. By time, not by count: an exchange that was still open then lands later.
+ */
+export function arrowsBefore(arrows: readonly SequenceArrow[], iso: string): number {
+  const from = Date.parse(iso);
+  const index = arrows.findIndex((arrow) => Date.parse(arrow.at) >= from);
+  return index < 0 ? arrows.length : index;
+}
+
 /** The diagram for one flow (or a whole trace). Pure: same input, same diagram. */
 export function deriveSequence(input: SequenceInput): SequenceDiagram {
   const serverOrigin = originOf(input.serverUrl);

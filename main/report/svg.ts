@@ -4,7 +4,7 @@
  * the trace is escaped; the SVG carries its own styles, so it looks the same wherever it goes
  * and prints crisply (vector, no fonts or scripts to fetch).
  */
-import type { Lane, SequenceArrow, SequenceDiagram } from './sequence';
+import { arrowsBefore, type Lane, type SequenceArrow, type SequenceDiagram } from './sequence';
 import type { DemoInterlude } from './types';
 
 const LANE_WIDTH = 240;
@@ -100,18 +100,21 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
   const width = MARGIN * 2 + diagram.lanes.length * LANE_WIDTH;
   const parts: string[] = [];
   let y = HEADER + 12;
-  const waits = [...(options.interludes ?? [])];
-  const drawWait = (wait: DemoInterlude) => {
+  const waits = (options.interludes ?? []).map((wait) => ({
+    ...wait,
+    after: arrowsBefore(diagram.arrows, wait.from),
+  }));
+  const drawWait = (wait: DemoInterlude & { after: number }) => {
     parts.push(
-      `<g class="seq-wait" data-after="${wait.afterArrows}">` +
+      `<g class="seq-wait" data-after="${wait.after}">` +
         `<rect x="${MARGIN}" y="${y + 4}" width="${width - MARGIN * 2}" height="${WAIT_ROW - 8}" rx="6"/>` +
-        `<text x="${width / 2}" y="${y + WAIT_ROW / 2 + 5}" text-anchor="middle">⏱ ${escapeXml(wait.title)}, until ${clockOf(wait.until)} UTC</text>` +
+        `<text x="${width / 2}" y="${y + WAIT_ROW / 2 + 5}" text-anchor="middle">${escapeXml(wait.title)}, until ${clockOf(wait.until)} UTC</text>` +
         `</g>`,
     );
     y += WAIT_ROW;
   };
   for (const arrow of diagram.arrows) {
-    while (waits[0] && waits[0].afterArrows <= arrow.index) drawWait(waits.shift()!);
+    while (waits[0] && waits[0].after <= arrow.index) drawWait(waits.shift()!);
     const extra = failureLines(arrow);
     const note = arrow.kind === 'decision' ? noteLines(arrow.label) : [];
     const height =

@@ -34,8 +34,8 @@ export interface DemoBeat {
 
 /** A pause in a part's story between two arrows: time that must really pass. */
 export interface DemoInterlude {
-  /** How many arrows of the part's diagram come before it. */
-  afterArrows: number;
+  /** When it began (ISO 8601): it sits before the first arrow drawn from then on. */
+  from: string;
   title: string;
   narration: string;
   /** When the wait ends (ISO 8601). */

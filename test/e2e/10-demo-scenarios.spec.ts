@@ -136,6 +136,14 @@ test("a token's life: a real expiry judged by the server, refresh, sign out, eac
   await expect(stage).toContainText(/Revoking the refresh token at the issuer: 200/);
   await expect(stage).toContainText(/The old access token, after sign-out:\s*200/);
   await snap(page, testInfo, '10-token-life-result');
+  // The wait is in the picture too, as a band between the first call and the expired token.
+  await expect(stage.locator('.seq-wait')).toContainText(/Waiting for the access token to expire/);
+  const order = await stage
+    .locator('[data-arrow] title, .seq-wait text')
+    .evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+  const band = order.findIndex((t) => t.startsWith('Waiting for the access token'));
+  expect(order.slice(0, band)).toContain('200: here is who you are');
+  expect(order.slice(band)).toContain('401: rejected (invalid_token)');
 
   // Back to where the server refused the expired token: its decision, drawn on its lane.
   await backUntil(page, /rejected \(The token has expired\.\)/);
