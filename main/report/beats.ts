@@ -20,10 +20,10 @@ function actNarration(arrow: SequenceArrow): { narration: string; specRef?: stri
         'Signing out: the client asks the issuer to revoke the token, so it cannot be used again where the issuer is asked.',
       specRef: 'RFC 7009 §2',
     };
-  if (/shows the server the old access token/.test(arrow.label))
+  if (/shows the server the (old )?access token/.test(arrow.label))
     return {
       narration:
-        'The app shows the server the access token it kept from before. Only the server can say whether that token still opens the door: this is its real verdict.',
+        'The app shows the server an access token it kept. Only the server can say whether that token still opens the door: this is its real verdict.',
       specRef: 'RFC 6750 §3.1',
     };
   if (arrow.kind === 'decision')

@@ -245,7 +245,7 @@ export class DemoRun {
           ? { cause: part.lesson.cause, fix: part.lesson.fix }
           : { cause: `The sign-in ended: ${final.status}.` };
       if (part.lesson) state.outcome.takeaway = `In short: ${part.lesson.cause} ${part.lesson.fix}`;
-      this.#serverRefused(state);
+      await this.#serverRefused(state);
       return;
     }
     for (const act of part.acts) {
@@ -260,7 +260,7 @@ export class DemoRun {
           cause: typeof e.message === 'string' ? e.message : String(error),
           ...(typeof e.fix === 'string' && { fix: e.fix }),
         };
-        this.#serverRefused(state);
+        await this.#serverRefused(state);
         return;
       } finally {
         this.host.changed(this.id);
@@ -352,21 +352,29 @@ export class DemoRun {
 
   /**
    * The server's own refusal of this part's token, from the trace (its status and words), with
-   * what the scenario says it means when it says so.
+   * what the scenario says it means. A part that expects a refusal the flow never met (the client
+   * stopped before calling) shows the server the token itself: the verdict is always the server's.
    */
-  #serverRefused(state: PartState): void {
+  async #serverRefused(state: PartState): Promise<void> {
     const flowId = state.flow?.flowId;
+    const who = state.part.signIn?.username;
+    const what = `${who ? `${who}’s` : 'The'} access token at the MCP server`;
     const refusal = flowId
       ? lastRefusal(this.host.events(), this.host.sandbox.mcpUrl, flowId)
       : undefined;
-    if (!refusal) return;
-    const who = state.part.signIn?.username;
-    state.outcome.verdicts.push({
-      what: `${who ? `${who}’s` : 'The'} access token at the MCP server`,
-      status: refusal.status,
-      accepted: false,
-      explanation: `the server refuses it: ${[refusal.error, refusal.description].filter(Boolean).join(', ')}`,
-    });
+    if (refusal) {
+      state.outcome.verdicts.push({
+        what,
+        status: refusal.status,
+        accepted: false,
+        explanation: `the server refuses it: ${[refusal.error, refusal.description].filter(Boolean).join(', ')}`,
+      });
+    } else if (state.part.refusal) {
+      const verdict = await (await this.host.holdAccessToken(state.profileId))?.check();
+      if (!verdict) return;
+      state.outcome.verdicts.push({ ...verdict, what });
+      if (verdict.accepted) return;
+    } else return;
     if (state.part.refusal) state.outcome.failure = { ...state.part.refusal };
     if (state.part.takeaway) state.outcome.takeaway = state.part.takeaway;
   }

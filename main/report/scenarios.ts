@@ -126,11 +126,11 @@ export const SCENARIOS: readonly Scenario[] = [
         acts: [{ do: 'call' }],
         refusal: {
           cause:
-            'bob asked for whoami:read, but no role of his grants it, so the issuer left it out of his token (scope is empty). The server requires whoami:read and answers 403 insufficient_scope. Signing in again would not help: the same roles give the same token.',
-          fix: 'In Logto Console › Roles, give a role the whoami:read permission of the API resource, then assign that role to bob (User management › bob › Roles). His next sign-in gets the scope.',
+            'No role of bob’s grants whoami:read, so the issuer left it out of his token (its scope is empty). The server requires it: 403 insufficient_scope. Signing in again would give the same token.',
+          fix: 'In Logto Console › Roles, give a role the whoami:read permission of the API resource and assign the role to bob (User management › bob › Roles); then he signs in again.',
         },
         takeaway:
-          'The issuer decides what goes into a token (from roles); the server decides what a token may do (its required scopes). A 403 means “I know who you are, you may not”; a 401 would mean “I do not accept this token”.',
+          'The issuer decides what a token carries (from roles); the server decides what it may do. 403: “I know who you are; you may not.” 401: “I do not accept this token.”',
       },
     ],
   },

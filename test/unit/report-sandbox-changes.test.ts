@@ -110,7 +110,13 @@ describe('applySandboxChanges', () => {
 });
 
 /** A host whose flows sign in at once (or fail to connect) and whose tokens expire in `ttlMs`. */
-function fakeHost(opts: { connectFails?: boolean; ttlMs?: number }) {
+function fakeHost(opts: {
+  connectFails?: boolean;
+  ttlMs?: number;
+  /** Profiles whose sign-in ends failed after the token exchange. */
+  failsAfterExchange?: (profileId: string) => boolean;
+  verdict?: { status: number; accepted: boolean; explanation: string };
+}) {
   const { state, controls } = fakeControls();
   const listeners = new Set<(event: AppEvent) => void>();
   let checks = 0;
@@ -122,7 +128,7 @@ function fakeHost(opts: { connectFails?: boolean; ttlMs?: number }) {
         flowId: `flow-${profileId}`,
         profileId,
         mode: 'guided',
-        status: 'signed-in',
+        status: opts.failsAfterExchange?.(profileId) ? 'failed' : 'signed-in',
         steps: [],
       } as FlowView;
     },
@@ -140,7 +146,10 @@ function fakeHost(opts: { connectFails?: boolean; ttlMs?: number }) {
       expiresAt: Date.now() + (opts.ttlMs ?? 60_000),
       check: async () => {
         checks++;
-        return { what: 'x', status: 401, accepted: false, explanation: 'expired' };
+        return {
+          what: 'x',
+          ...(opts.verdict ?? { status: 401, accepted: false, explanation: 'expired' }),
+        };
       },
     }),
     sandboxControls: controls,
@@ -250,6 +259,29 @@ describe('a demo run and the sandbox', () => {
     expect(checks()).toBe(1);
     // exp + the server's leeway (0 here) + one second of margin.
     expect(checkedAt - started).toBeGreaterThanOrEqual(1_300);
+  });
+
+  it('a refusal the flow never met: the server is shown the token, and its 403 is explained', async () => {
+    const { host, checks } = fakeHost({
+      failsAfterExchange: (id) => id.endsWith('-2'),
+      verdict: {
+        status: 403,
+        accepted: false,
+        explanation: 'the server rejects it: insufficient_scope',
+      },
+    });
+    const run = new DemoRun(twoPeople, true, host);
+    await run.run();
+    const bob = run.view(false).parts[1]!;
+    expect(checks()).toBe(1);
+    expect(bob.status).toBe('failed');
+    expect(bob.outcome.verdicts).toContainEqual({
+      what: 'bob’s access token at the MCP server',
+      status: 403,
+      accepted: false,
+      explanation: 'the server rejects it: insufficient_scope',
+    });
+    expect(bob.outcome.failure?.fix).toMatch(/Console › Roles/);
   });
 
   it('closing the demo block (the app closing) stops the run and restores the settings', async () => {
