@@ -41,7 +41,12 @@ export function SequenceView(props: {
     const focus = current ?? selected;
     if (focus !== undefined) {
       root.querySelector(`[data-arrow="${focus}"]`)?.scrollIntoView({ block: 'nearest' });
-    } else reachedWait?.scrollIntoView({ block: 'nearest' });
+    } else if (reachedWait) reachedWait.scrollIntoView({ block: 'nearest' });
+    else {
+      // A part's result: where it went wrong, if it did.
+      const failed = root.querySelectorAll('[data-arrow].seq-failed:not(.seq-hidden)');
+      failed[failed.length - 1]?.scrollIntoView({ block: 'nearest' });
+    }
   }, [part.svg, visibleUpTo, current, selected]);
 
   const pick = (target: EventTarget | null) => {
