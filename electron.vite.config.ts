@@ -20,6 +20,9 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
     build: {
+      // electron-vite leaves its output unminified; the web host serves this over HTTP and the
+      // window parses it at every start, so the renderer (only) is minified.
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },
     plugins: [react()],

@@ -23,9 +23,11 @@ import type {
 } from '../preload/api';
 import { clientSnippets } from './app/client-snippets';
 import { sessionView } from './app/session-view';
+import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
 import { Flow, settingsFromProfile } from './client/engine/flow';
 import { FlowStepError } from './client/engine/notes';
-import { SessionStore } from './client/engine/session-store';
+import { SessionStore, sessionFits, type StoredSession } from './client/engine/session-store';
+import { startLoopbackListener, type LoopbackListener } from './client/redirect/loopback-listener';
 import type { RedirectReceiver } from './client/redirect/receiver';
 import {
   sandboxProfiles,
@@ -38,6 +40,7 @@ import type { ProfileStore } from './profiles/store';
 import { fetchWithTimeout } from './shared/fetch-with-timeout';
 import { trustsSandbox, validateServerSettings, type VerificationEvent } from './server';
 import { sandboxInfo, type BundledStack } from './stack';
+import { ManagementApiError } from './tenant-setup';
 import type { TraceRecorder } from './trace';
 import { createTracedFetch } from './trace';
 import { redactUrl } from './trace/redact';
@@ -97,7 +100,9 @@ export function toApiError(error: unknown): ApiErrorBody {
   if (
     error instanceof FlowStepError ||
     error instanceof ApiError ||
-    error instanceof DemoApiError
+    error instanceof DemoApiError ||
+    error instanceof DoctorApiError ||
+    error instanceof ManagementApiError
   ) {
     return {
       message: error.message,
@@ -183,6 +188,36 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       });
   });
 
+  // A stored session shows only for the server (and client) it was made for.
+  const sessionOf = async (profile: Profile): Promise<StoredSession | undefined> => {
+    const session = await sessions.load(profile.id);
+    return session &&
+      sessionFits(session, {
+        serverUrl: profile.serverUrl,
+        ...(profile.clientId && { clientId: profile.clientId }),
+      })
+      ? session
+      : undefined;
+  };
+  // Profiles with a fixed redirect port get their own loopback listener, started on first use.
+  const fixedPortListeners = new Map<number, Promise<LoopbackListener>>();
+  const redirectUriFor = async (profile: Profile): Promise<string> => {
+    const port = profile.redirectMode === 'loopback' ? profile.redirectPort : undefined;
+    if (port === undefined) {
+      const redirect =
+        deps.redirects.find((r) => r.mode === profile.redirectMode) ?? deps.redirects[0];
+      if (!redirect) throw new ApiError('This host cannot receive a sign-in redirect.');
+      return redirect.redirectUri;
+    }
+    let listening = fixedPortListeners.get(port);
+    if (!listening) {
+      listening = startLoopbackListener({ receiver: deps.receiver, port });
+      fixedPortListeners.set(port, listening);
+      listening.catch(() => fixedPortListeners.delete(port));
+    }
+    return (await listening).redirectUri;
+  };
+
   const profileOrThrow = async (profileId: string): Promise<Profile> => {
     if (typeof profileId !== 'string') throw new ApiError('A profile id is required.');
     const profile = await deps.profiles.get(profileId);
@@ -199,6 +234,36 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   };
   const emitFlow = (active: ActiveFlow) =>
     publish({ type: 'flow', flow: structuredClone(active.view) });
+  const doctor = createDoctorApi({
+    profiles: deps.profiles,
+    sessions,
+    secrets: deps.secrets,
+    recorder: deps.recorder,
+    redirects: deps.redirects,
+    server: () => ({
+      issuer: deps.stack.server.issuer,
+      url: deps.stack.server.url,
+      resource: deps.stack.server.resource,
+      verification: deps.stack.server.verification,
+      requiredScopes: deps.stack.server.requiredScopes,
+    }),
+    // "Set up this tenant" ends by pointing the bundled server at the tenant, as the Server tab would.
+    applyServerTrust: async ({ issuer, resource }) => {
+      const applied = await deps.stack.apply({
+        ...deps.stack.settings,
+        issuer,
+        // The default resource follows the server's port; name it only when it differs.
+        ...(resource !== deps.stack.server.resource && { resource }),
+      });
+      if (!applied.ok) {
+        throw new ApiError(
+          `The bundled server cannot trust ${issuer}: ${applied.issues.map((i) => i.message).join('; ')}`,
+          'Set the trusted issuer in the Server tab.',
+        );
+      }
+    },
+    onProfilesChanged: () => publish({ type: 'profiles-changed' }),
+  });
 
   // ---- Demo mode and reports (issue 10): scenarios played through this same API. ----
   const demo = createDemoApi({
@@ -330,7 +395,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       return Promise.all(
         profiles.map(async (profile) => ({
           profile,
-          signedIn: !!(await sessions.load(profile.id)),
+          signedIn: !!(await sessionOf(profile)),
         })),
       );
     },
@@ -404,13 +469,11 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       const secret = profile.hasClientSecret
         ? await deps.secrets.get(secretKeys.clientSecret(profile.id))
         : undefined;
-      const redirect =
-        deps.redirects.find((r) => r.mode === profile.redirectMode) ?? deps.redirects[0];
-      if (!redirect) throw new ApiError('This host cannot receive a sign-in redirect.');
+      const redirectUri = await redirectUriFor(profile);
       const flow = new Flow(settingsFromProfile(profile, secret), {
         recorder: deps.recorder,
         receiver: deps.receiver,
-        redirectUri: redirect.redirectUri,
+        redirectUri,
         sessions,
         ...(deps.signInTimeoutMs && { signInTimeoutMs: deps.signInTimeoutMs }),
         ...(deps.fetch && { fetch: deps.fetch }),
@@ -469,6 +532,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     async continueFlow(flowId: string): Promise<void> {
       const active = flows.get(flowId);
       if (!active) throw new ApiError('That flow is over.', 'Connect again.');
+      // After a suspected consent Cancel, continuing means Try again.
+      if (active.flow.question) return active.flow.retrySignIn();
       if (active.view.status !== 'paused' || !active.resume) {
         throw new ApiError('The flow is not waiting for you.');
       }
@@ -488,8 +553,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     },
 
     async getSession(profileId: string): Promise<SessionView | null> {
-      await profileOrThrow(profileId);
-      const session = await sessions.load(profileId);
+      const session = await sessionOf(await profileOrThrow(profileId));
       return session ? sessionView(session) : null;
     },
 
@@ -583,6 +647,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       }
     },
 
+    ...doctor,
+
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -602,6 +668,9 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
       }
       flows.clear();
       byProfile.clear();
+      for (const listening of fixedPortListeners.values()) {
+        await listening.then((l) => l.close()).catch(() => undefined);
+      }
       listeners.clear();
     },
   };

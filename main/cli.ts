@@ -8,6 +8,7 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./cli/serve')).runServe,
   connect: async () => (await import('./cli/connect')).runConnect,
+  doctor: async () => (await import('./cli/doctor')).runDoctorCommand,
 };
 
 const [name, ...args] = process.argv.slice(2);

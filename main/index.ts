@@ -29,15 +29,17 @@ import { createOpenExternalGate } from './electron/open-external';
 import { isAppUrl, rendererLocation } from './electron/renderer-location';
 import { desktopRedirects, startDesktopStack } from './electron/sandbox';
 import { secureSession } from './electron/session';
+import { openWithElectronStore } from './electron/electron-store';
 import { openDesktopProfileStore, openDesktopSecretStore } from './electron/storage';
 import { createMainWindow, guardAllWebContents, preloadPath } from './electron/window';
 import { APP_SCHEME } from './shared/app-identity';
+import { defaultDataDir, openDataDir } from './shared/data-dir';
 import type { BundledStack } from './stack';
 import { TraceRecorder } from './trace';
 
 const log = consoleLog;
-// Tests and portable setups move the data folder (sandbox keys, profiles, secrets).
-if (process.env.MCP_AUTH_DESKTOP_DATA) app.setPath('userData', process.env.MCP_AUTH_DESKTOP_DATA);
+// One data folder for the desktop app, web and the CLI (MCP_AUTH_DESKTOP_DATA moves it).
+app.setPath('userData', defaultDataDir());
 
 const recorder = new TraceRecorder();
 const note = (level: 'info' | 'warning', message: string) => {
@@ -74,6 +76,8 @@ async function start(): Promise<void> {
     note('warning', message);
     notices.push(message);
   };
+  // Once, when the desktop app first uses the folder all hosts share: what was copied there.
+  for (const message of (await openDataDir()).notes) onProblem(message);
   const secrets = await openDesktopSecretStore({
     safeStorage,
     platform: process.platform,
@@ -90,7 +94,7 @@ async function start(): Promise<void> {
     host: 'desktop',
     version: app.getVersion(),
     stack,
-    profiles: openDesktopProfileStore({ userData, onProblem }),
+    profiles: openDesktopProfileStore({ userData, onProblem, open: openWithElectronStore }),
     secrets: secrets.store,
     notices,
     recorder,

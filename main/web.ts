@@ -15,7 +15,7 @@ import {
 } from './client/redirect';
 import { FileSecretStore } from './profiles/secret-store';
 import { FileProfileStore } from './profiles/store';
-import { defaultDataDir } from './shared/data-dir';
+import { openDataDir } from './shared/data-dir';
 import { listen, PortInUseError } from './shared/listen';
 import {
   SERVER_FLAG_OPTIONS,
@@ -67,12 +67,13 @@ function parseFlags() {
 }
 
 async function main(values: ReturnType<typeof parseFlags>): Promise<void> {
-  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const { dir: dataDir, notes } = await openDataDir(values['data-dir']);
   const notices: string[] = [];
   const problems = (message: string) => {
     console.warn(message);
     notices.push(message);
   };
+  for (const message of notes) problems(message);
   const saved = await loadServerSettings(dataDir, problems);
   const serverPort = portFlag(values['server-port'], '--server-port');
   const issuerPort = portFlag(values['issuer-port'], '--issuer-port');

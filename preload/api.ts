@@ -14,9 +14,18 @@ import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
 import type { DemoBeat, DemoPartView, DemoRunView, DemoScenarioInfo } from '../main/report/types';
 import type { SequenceArrow, SequenceDiagram } from '../main/report/sequence';
+import type { Check, ColumnRow, DoctorReport, TokenVerdict } from '../main/doctor/types';
+import type { SetupItem, SetupItemId, TenantSetupResult } from '../main/tenant-setup/types';
 
 export type {
   CallToolResult,
+  Check,
+  ColumnRow,
+  DoctorReport,
+  SetupItem,
+  SetupItemId,
+  TenantSetupResult,
+  TokenVerdict,
   Finding,
   Profile,
   RecordedEvent,
@@ -143,6 +152,34 @@ export type AppEvent =
   /** The bundled server restarted with new settings, its issuer's status changed, or the sandbox started. */
   | { type: 'server-changed' };
 
+// --- doctor: the tenant doctor, "would the server accept this token?", tenant setup -----------
+
+/** A failed sign-in, explained: the doctor's report and the check the flow's error points at. */
+export interface DoctorFailureView {
+  report: DoctorReport;
+  checkId?: string;
+}
+
+export interface TenantSetupInput {
+  /** https://<tenant>.logto.app, or a self-hosted Logto's endpoint. */
+  endpoint: string;
+  /** A machine-to-machine app with Management API access; kept in the secret store once accepted. */
+  appId?: string;
+  appSecret?: string;
+  /** The user who gets the whoami:read role. */
+  username: string;
+  thirdParty?: boolean;
+  /** Repair these drifted items (true: all the fixable ones). */
+  fix?: boolean | SetupItemId[];
+}
+
+export interface TenantSetupView extends TenantSetupResult {
+  /** The profile the setup filled in and saved (signs in with the new Native app). */
+  profile?: Profile;
+  /** Whether the bundled server now trusts the tenant; if not, `server` says what to apply. */
+  serverApplied: boolean;
+}
+
 export interface DesktopApi {
   getAppInfo(): Promise<AppInfo>;
 
@@ -190,6 +227,15 @@ export interface DesktopApi {
   /** A report file's text, checked, for a read-only replay. */
   openDemoReport(html: string): Promise<DemoRunView>;
 
+  // doctor
+  /** Every check that needs no person, for a profile. */
+  doctorCheckProfile(profileId: string): Promise<DoctorReport>;
+  /** After a failed sign-in: the doctor's report and the check the error code points at. */
+  doctorExplainFailure(profileId: string, code?: string): Promise<DoctorFailureView>;
+  /** The bundled server's verdict on the profile's current access token, or on a pasted one. */
+  doctorCheckToken(profileId: string, token?: string): Promise<TokenVerdict>;
+  doctorSetupTenant(input: TenantSetupInput): Promise<TenantSetupView>;
+
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
@@ -227,6 +273,11 @@ export const API_METHODS = [
   'getDemoRun',
   'exportDemoReport',
   'openDemoReport',
+  // doctor
+  'doctorCheckProfile',
+  'doctorExplainFailure',
+  'doctorCheckToken',
+  'doctorSetupTenant',
 ] as const satisfies readonly ApiMethod[];
 
 /** Errors cross the boundary as data, so the fix survives serialisation. */

@@ -12,5 +12,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Integration suites start real servers on loopback; two cores run them best two at a time.
     maxWorkers: 2,
+    // electron-store imports `electron`; bundled into the tests, it gets a test's vi.mock of it
+    // instead of the real package (which would try to download the binary).
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -3,6 +3,7 @@
  * step as it finishes, then the tool's answer.
  */
 import { writeFile } from 'node:fs/promises';
+import { createInterface, type Interface as ReadlineInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Flow, settingsFromProfile, type StepState } from '../client/engine/flow';
 import { followAuthorizationUrl } from '../client/engine/headless-follower';
@@ -24,13 +25,15 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
   --client-id <id>       a pre-registered client ID (a Logto app's App ID), or a Client ID
                          Metadata Document URL; without one the client registers itself if the
                          issuer allows Dynamic Client Registration
-  --client-secret <s>    for confidential clients (or env MCP_CLIENT_SECRET)
+  --client-secret <s>    for confidential clients (or env MCP_CLIENT_SECRET); with --issuer it
+                         is sent only to that issuer
   --client-metadata-url <url>
                          this app's Client ID Metadata Document, used when no client ID is set
                          and the issuer accepts such documents
   --client-info-env <v>  read {"client_id","client_secret"} JSON from environment variable v
                          (ignored when unset)
-  --issuer <url>         the issuer you expect (compared with the one the server names)
+  --issuer <url>         the issuer to sign in at; the sign-in stops if the server trusts
+                         another one
   --scope <s>            scope(s) to request on top of the server's (repeatable); with none
                          and none advertised, no scope is sent (e.g. add: openid profile email)
   --resource <r>         auto (from the server's metadata, a JWT) | none (an opaque token) | <url>
@@ -41,6 +44,7 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
   --args <json>          the tool's arguments as JSON (default {})
   --auto                 follow the sign-in URL without a browser (for servers that approve
                          without a person)
+  The browser: $BROWSER (e.g. BROWSER=firefox, or "chromium %s"), else the system's opener.
   --redirect-port <n>    the loopback port to receive the redirect on (default: any free port)
   --timeout <seconds>    how long to wait for the sign-in (default 300)
   --sign-out             after the call, revoke the tokens and show what the server says then
@@ -86,6 +90,48 @@ function printStep(step: StepState): void {
     console.log(`    ✗ ${step.error.message}`);
     if (step.error.fix) console.log(`    → ${step.error.fix}`);
   }
+}
+
+/**
+ * After a bare callback (Logto's consent Cancel, or any page that hits the address), the sign-in
+ * stays open and asks: Enter tries again, "stop" (or the end of input) stops it.
+ */
+function askAboutSuspectedCancel(flow: Flow): { close(): void } {
+  let rl: ReadlineInterface | undefined;
+  let asked = false;
+  const stop = flow.onChange((steps) => {
+    const question = steps.find((step) => step.id === 'sign-in')?.question;
+    if (!question || rl) return;
+    asked = true;
+    const ask = (rl = createInterface({ input: process.stdin }));
+    console.log(
+      `\n! ${question.message}\n  Press Enter to open the sign-in page again, or type stop and press Enter to stop.`,
+    );
+    const done = () => {
+      if (rl === ask) rl = undefined; // first: close() below must not read as "no one answers"
+      ask.close();
+    };
+    ask.once('line', (line) => {
+      done();
+      if (/^\s*(s|stop|n|no|q|quit)\s*$/i.test(line)) flow.cancel();
+      else flow.retrySignIn();
+    });
+    ask.once('close', () => {
+      if (rl !== ask) return;
+      rl = undefined;
+      flow.cancel(); // no one to answer: stop, as asked
+    });
+  });
+  return {
+    close: () => {
+      stop();
+      const open = rl;
+      rl = undefined;
+      open?.close();
+      // Once read from, stdin would keep the command alive after its work is done.
+      if (asked) (process.stdin as { unref?: () => void }).unref?.();
+    },
+  };
 }
 
 export async function runConnect(args: string[]): Promise<number> {
@@ -195,6 +241,15 @@ export async function runConnect(args: string[]): Promise<number> {
   const auto = !!values.auto;
   const settings = settingsFromProfile(validated.profile, clientSecret);
   if (values['client-metadata-url']) settings.clientMetadataUrl = values['client-metadata-url'];
+  if (redirectPort) settings.redirectPort = redirectPort;
+  if (clientSecret && !values.issuer) {
+    // The person typed both the server and the secret for this run: honour that, and say what
+    // it means (a saved profile never does this: it needs its issuer).
+    settings.allowSecretToServerIssuer = true;
+    console.log(
+      '! A client secret without --issuer goes to whichever issuer the server names. Add --issuer <url> to send it only there.',
+    );
+  }
   const flow: Flow = new Flow(settings, {
     recorder,
     receiver,
@@ -212,10 +267,13 @@ export async function runConnect(args: string[]): Promise<number> {
       }
       const opened = await openInBrowser(url.href);
       console.log(
-        `${opened ? 'Opened the sign-in page in your browser. If it did not appear, visit' : 'Open this URL in a browser to sign in'}:\n  ${url.href}`,
+        opened
+          ? `Opened the sign-in page in your browser. If it did not appear, open this URL:\n  ${url.href}`
+          : `No browser could be opened (set BROWSER to the browser to use). Open this URL in a browser to sign in:\n  ${url.href}`,
       );
     },
   });
+  const answers = askAboutSuspectedCancel(flow);
   const seen = new Map<string, string>();
   flow.onChange((steps) => {
     for (const step of steps) {
@@ -258,6 +316,7 @@ export async function runConnect(args: string[]): Promise<number> {
     code = 1;
     if (!(error instanceof FlowStepError)) console.error(`\n${(error as Error).message}`);
   } finally {
+    answers.close();
     await flow.close();
     await listener.close();
     receiver.cancelAll('The command ended.');

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../shared/data-dir';
+import { openDataDir } from '../shared/data-dir';
 import { BundledStack } from '../stack';
 import {
   DEFAULT_SERVER_SETTINGS,
@@ -117,8 +117,10 @@ export async function runServe(args: string[]): Promise<number> {
   }
   // Flags only: `serve` is the tutorial's server, independent of what the app saved.
   const settings = settingsFromFlags(values, DEFAULT_SERVER_SETTINGS);
+  const data = await openDataDir(values['data-dir']);
+  for (const message of data.notes) console.log(message);
   const stack = await BundledStack.start({
-    dataDir: values['data-dir'] ?? defaultDataDir(),
+    dataDir: data.dir,
     settings,
     ...optional('serverPort', portFlag(values.port ?? process.env.PORT, '--port')),
     ...optional(

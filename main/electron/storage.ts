@@ -1,7 +1,7 @@
 /**
  * Where the desktop app keeps profiles and secrets, in its userData folder:
- * - profiles: `profiles.json` (FileProfileStore; electron-store is not a dependency of the app,
- *   and the file store already validates, repairs and writes atomically);
+ * - profiles: `profiles.json`, kept with electron-store (FileProfileStore over
+ *   ./electron-store.ts: validated, migrated, repaired, written atomically);
  * - client secrets and tokens: encrypted by Electron's safeStorage (Keychain, DPAPI,
  *   libsecret/KWallet) in `secrets/keyring.json`; without an OS keyring, the file store in
  *   `secrets/` (key beside the data, owner-only permissions) and a warning the UI shows.
@@ -14,7 +14,7 @@ import {
   type EncryptionBackend,
   type SecretStore,
 } from '../profiles/secret-store';
-import { FileProfileStore, type ProfileStore } from '../profiles/store';
+import { FileProfileStore, type OpenStoreFile, type ProfileStore } from '../profiles/store';
 
 /** The parts of Electron's safeStorage used here (the real one, or a test's fake). */
 export type SafeStorageLike = Pick<
@@ -122,6 +122,11 @@ export async function openDesktopSecretStore(opts: {
 export function openDesktopProfileStore(opts: {
   userData: string;
   onProblem: (message: string) => void;
+  /** openWithElectronStore in the app; tests, which cannot load Electron, pass conf's. */
+  open: OpenStoreFile;
 }): ProfileStore {
-  return new FileProfileStore(join(opts.userData, 'profiles.json'), { onProblem: opts.onProblem });
+  return new FileProfileStore(join(opts.userData, 'profiles.json'), {
+    onProblem: opts.onProblem,
+    open: opts.open,
+  });
 }

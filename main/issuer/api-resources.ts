@@ -2,7 +2,7 @@ import type { ApiResource } from './types';
 
 /**
  * The bundled MCP server's resource indicator. Logto's MCP guides register the server URL WITH a
- * trailing slash (an MCP SDK quirk, LOGTO-FACTS.md), and Logto matches indicators exactly.
+ * trailing slash (an MCP SDK quirk, docs/logto.md), and Logto matches indicators exactly.
  */
 export const DEFAULT_RESOURCE = 'http://localhost:3001/';
 

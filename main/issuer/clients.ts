@@ -122,7 +122,7 @@ const CLIENT_NAMES: Record<string, string> = {
   [SPA_CLIENT_ID]: 'MCP Inspector',
 };
 
-/** oidc-provider metadata for a sandbox client (Logto's mapping, LOGTO-FACTS.md "Application types"). */
+/** oidc-provider metadata for a sandbox client (Logto's mapping, docs/logto.md "Application types"). */
 export function toClientMetadata(client: SandboxClient): ClientMetadata {
   const common: ClientMetadata = {
     client_id: client.clientId,

@@ -3,7 +3,7 @@ import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 /**
  * Logto answers every OIDC error as JSON, HTTP 400 (or the error's own status) even when a browser
  * asked for HTML, with its own `code` and `message` beside RFC 6749's `error` and
- * `error_description` (LOGTO-FACTS.md "Error bodies"). The sandbox does the same, so a user
+ * `error_description` (docs/logto.md "Error bodies"). The sandbox does the same, so a user
  * sees on their tenant exactly what they saw here.
  */
 export interface LogtoErrorBody {

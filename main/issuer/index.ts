@@ -1,7 +1,9 @@
 /**
  * The sandbox issuer: a local OpenID Provider (node oidc-provider) configured to behave like a
- * Logto tenant (see /work/shared/LOGTO-FACTS.md), so the app works offline with no tenant.
+ * Logto tenant (see docs/logto.md), so the app works offline with no tenant.
  */
+// First, so that it is loaded before oidc-provider: see the module's comment.
+import './runtime-warning';
 export { startIssuer, checkedAccessTokenTtl, DEFAULT_ISSUER_PORT } from './start';
 export { DEFAULT_RESOURCE, sandboxApiResource } from './api-resources';
 export { signingKeysPath } from './signing-keys';

@@ -15,7 +15,7 @@ import { signInPage } from './views/sign-in';
 /**
  * The sign-in and consent pages oidc-provider sends the user agent to (`interactions.url`), served
  * on the same origin as the provider. Logto's split: first-party apps are consented automatically,
- * third-party apps get the consent screen (LOGTO-FACTS.md "Application types").
+ * third-party apps get the consent screen (docs/logto.md "Consent").
  *
  * CSRF: oidc-provider binds each interaction to a signed, SameSite=Lax, path-scoped cookie; a
  * cross-site POST carries no such cookie, and `interactionDetails` refuses a request without it.

@@ -18,7 +18,7 @@ import { PAGE_HEADERS } from './views/layout';
 import { logoutConfirmPage, logoutSuccessPage } from './views/logout';
 
 /**
- * oidc-provider configured the way Logto configures it (LOGTO-FACTS.md "How Logto configures node
+ * oidc-provider configured the way Logto configures it (docs/logto.md "How Logto configures
  * oidc-provider"), so what a user learns in the sandbox holds on their tenant.
  */
 

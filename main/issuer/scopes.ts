@@ -1,5 +1,5 @@
 /**
- * Logto's OIDC scopes and the claims each one releases (LOGTO-FACTS.md "Scopes and claims"), plus
+ * Logto's OIDC scopes and the claims each one releases (docs/logto.md "Scopes"), plus
  * plain-language descriptions for the consent screen.
  */
 

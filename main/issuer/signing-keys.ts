@@ -5,7 +5,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { issuerDataDir, readOrCreate } from './data-files';
 
 /**
- * Logto's default tenant signing key: ES384 on P-384 (LOGTO-FACTS.md "Access tokens"). ID tokens
+ * Logto's default tenant signing key: ES384 on P-384 (docs/logto.md "Endpoints"). ID tokens
  * and JWT access tokens are both signed with it.
  */
 export const SIGNING_ALG = 'ES384';

@@ -313,6 +313,25 @@ export const ProfileSchema = z
       'Redirect mode must be "loopback" (http://127.0.0.1:<port>/callback, works on every host) ' +
         'or "custom-scheme" (the app.mcpauthdesktop: link, desktop app only)',
     ).default('loopback'),
+    /**
+     * A fixed loopback port for the redirect, for issuers that match redirect URIs exactly (a
+     * Logto SPA or Traditional web app). Unset: any free port, which a Logto Native app accepts
+     * as http://127.0.0.1/callback (RFC 8252 §7.3).
+     */
+    redirectPort: z.preprocess(
+      (value) =>
+        value === '' || value === null
+          ? undefined
+          : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+            ? Number(value)
+            : value,
+      z
+        .number({ error: 'Redirect port must be a whole number from 1024 to 65535, e.g. 53123' })
+        .int('Redirect port must be a whole number from 1024 to 65535, e.g. 53123')
+        .min(1024, 'Redirect port must be 1024 or more (lower ports need administrator rights)')
+        .max(65535, 'Redirect port must be at most 65535')
+        .optional(),
+    ),
     refreshTokens: bool('"Refresh tokens"').default(false),
     kind: enumOf(['sandbox', 'custom'], 'Kind must be "sandbox" or "custom"').default('custom'),
   })
@@ -327,6 +346,14 @@ export const ProfileSchema = z
         ['prompt', 'refreshTokens'].includes(String(issue.path?.[0])),
       ),
   })
+  .refine(
+    (profile) => !(profile.redirectPort !== undefined && profile.redirectMode !== 'loopback'),
+    {
+      path: ['redirectPort'],
+      message:
+        'A fixed redirect port applies to the loopback redirect only; clear it or choose the loopback redirect mode',
+    },
+  )
   // A blank optional field leaves no key behind (not a key holding undefined).
   .transform(
     (profile) =>

@@ -4,16 +4,11 @@
  * never reaches the UI as an exception: it is set aside, the store starts empty, and the reason
  * is reported as a plain sentence.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import Conf, { type Options as ConfOptions } from 'conf';
 import { z } from 'zod';
-import {
-  copyAside,
-  errorText,
-  isErrnoException,
-  moveAside,
-  SerialQueue,
-  writeFileAtomic,
-} from './files';
+import { copyAside, errorText, isErrnoException, moveAside, SerialQueue } from './files';
 import { parseProfile, validateProfileInput, type Profile } from './schema';
 
 export interface ProfileStore {
@@ -38,12 +33,62 @@ export class ProfileStoreError extends Error {
   }
 }
 
-const FILE_VERSION = 1;
+/** What the profiles file holds, as conf (and electron-store, built on it) reads and writes it. */
+export interface ProfilesFile extends Record<string, unknown> {
+  profiles?: unknown[];
+  /** Only in files written before the store used conf (format 1); removed by the migration. */
+  version?: 1;
+}
+
+/**
+ * The format of the profiles file, as conf's `projectVersion`: migrations are keyed by it, not by
+ * the app's version, so the desktop app, `web` and the CLI (sharing one data folder, see
+ * main/shared/data-dir.ts) agree on it. Raise it with a migration when the format changes.
+ */
+export const PROFILES_FORMAT = '2.0.0';
+
+const MIGRATIONS: NonNullable<ConfOptions<ProfilesFile>['migrations']> = {
+  // Format 1, `{ "version": 1, "profiles": [...] }`, was written by the store before conf.
+  '2.0.0': (store) => store.delete('version'),
+};
+
+/** Opens the file as conf does; the Electron host passes one that opens it with electron-store. */
+export type OpenStoreFile = (options: ConfOptions<ProfilesFile>) => Conf<ProfilesFile>;
+export const openWithConf: OpenStoreFile = (options) => new Conf(options);
+
+/** conf's options for the profiles file at `file`: the same for every host. */
+export function profilesFileOptions(file: string): ConfOptions<ProfilesFile> {
+  return {
+    cwd: dirname(file),
+    configName: basename(file, extname(file)),
+    fileExtension: extname(file).slice(1),
+    projectVersion: PROFILES_FORMAT,
+    migrations: MIGRATIONS,
+    // Each profile is validated with zod on every read (one bad entry is dropped, not the file);
+    // this only guards the file's outline, and so every write.
+    schema: {
+      profiles: { type: 'array' },
+      version: { const: 1 },
+    },
+    // A damaged file must not be silently emptied: we back it up and say so (read() below).
+    clearInvalidConfig: false,
+    configFileMode: 0o600,
+    accessPropertiesByDotNotation: false,
+  };
+}
 
 const StoreFileSchema = z.object({
-  version: z.literal(FILE_VERSION),
-  profiles: z.array(z.unknown()),
+  profiles: z.array(z.unknown()).optional(),
+  version: z.literal(1).optional(),
+  __internal__: z.object({ migrations: z.object({ version: z.string() }).optional() }).optional(),
 });
+
+/** a > b for x.y.z versions. */
+function newerFormat(a: string, b: string): boolean {
+  const [x, y] = [a, b].map((v) => v.split('.').map((n) => Number.parseInt(n, 10) || 0));
+  for (let i = 0; i < 3; i++) if ((x![i] ?? 0) !== (y![i] ?? 0)) return (x![i] ?? 0) > (y![i] ?? 0);
+  return false;
+}
 
 interface FileState extends ProfileStoreLoad {
   /** False when the file exists but could not be read: writing would destroy what we could not see. */
@@ -52,18 +97,23 @@ interface FileState extends ProfileStoreLoad {
 }
 
 /**
- * All profiles in one JSON file, `{ "version": 1, "profiles": [...] }`, replaced atomically on
- * every change. Operations run one at a time, so concurrent saves never lose each other's update.
+ * All profiles in one JSON file, kept with conf (electron-store in the desktop app): a schema for
+ * its outline, migrations between formats, atomic writes, owner-only permissions. The file is
+ * read again at every operation, so hosts sharing the data folder see each other's changes;
+ * operations run one at a time, so concurrent saves never lose each other's update.
  */
 export class FileProfileStore implements ProfileStore {
   private readonly queue = new SerialQueue();
   private readonly onProblem: (message: string) => void;
+  private readonly open: OpenStoreFile;
+  private store: Conf<ProfilesFile> | undefined;
 
   constructor(
     readonly file: string,
-    opts: { onProblem?: (message: string) => void } = {},
+    opts: { onProblem?: (message: string) => void; open?: OpenStoreFile } = {},
   ) {
     this.onProblem = opts.onProblem ?? (() => undefined);
+    this.open = opts.open ?? openWithConf;
   }
 
   /** Reads the file, repairing it if needed; the problems found are also passed to `onProblem`. */
@@ -89,7 +139,7 @@ export class FileProfileStore implements ProfileStore {
       const index = profiles.findIndex((existing) => existing.id === valid.id);
       if (index === -1) profiles.push(valid);
       else profiles[index] = valid;
-      await this.write(profiles);
+      this.write(profiles);
     });
   }
 
@@ -97,7 +147,7 @@ export class FileProfileStore implements ProfileStore {
     return this.queue.run(async () => {
       const profiles = await this.readForWrite();
       const remaining = profiles.filter((profile) => profile.id !== id);
-      if (remaining.length !== profiles.length) await this.write(remaining);
+      if (remaining.length !== profiles.length) this.write(remaining);
     });
   }
 
@@ -112,21 +162,28 @@ export class FileProfileStore implements ProfileStore {
     return state.profiles;
   }
 
-  private write(profiles: Profile[]): Promise<void> {
-    const body = `${JSON.stringify({ version: FILE_VERSION, profiles }, null, 2)}\n`;
-    return writeFileAtomic(this.file, body).catch((error: unknown) => {
+  /** conf, opened once the file is known to be sound (opening runs the migrations, which write). */
+  private opened(): Conf<ProfilesFile> {
+    this.store ??= this.open(profilesFileOptions(this.file));
+    return this.store;
+  }
+
+  private write(profiles: Profile[]): void {
+    try {
+      this.opened().set('profiles', profiles);
+    } catch (error) {
       throw new ProfileStoreError(
         `Profiles could not be saved to ${this.file} (${errorText(error)}). ` +
           'Check that the folder exists and is writable, then try again.',
         { cause: error },
       );
-    });
+    }
   }
 
   private async read(): Promise<FileState> {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = readFileSync(this.file, 'utf8');
     } catch (error) {
       if (isErrnoException(error, 'ENOENT')) return { profiles: [], problems: [], writable: true };
       const readError = errorText(error);
@@ -148,18 +205,20 @@ export class FileProfileStore implements ProfileStore {
       return this.reset(`it is not valid JSON (${errorText(error)})`);
     }
     const shape = StoreFileSchema.safeParse(data);
-    if (!shape.success) {
-      const version = (data as { version?: unknown } | null)?.version;
-      return this.reset(
-        typeof version === 'number' && version > FILE_VERSION
-          ? `it was written by a newer version of MCP Auth Desktop (format ${version})`
-          : `it is not a profiles file (expected {"version": ${FILE_VERSION}, "profiles": [...]})`,
-      );
+    const legacy = (data as { version?: unknown } | null)?.version;
+    const format = shape.data?.__internal__?.migrations?.version;
+    if (typeof legacy === 'number' && legacy > 1) {
+      return this.reset(`it was written by a newer version of MCP Auth Desktop (format ${legacy})`);
     }
-
+    if (format && newerFormat(format, PROFILES_FORMAT)) {
+      return this.reset(`it was written by a newer version of MCP Auth Desktop (format ${format})`);
+    }
+    if (!shape.success) {
+      return this.reset('it is not a profiles file (expected {"profiles": [...]})');
+    }
     const profiles: Profile[] = [];
     const dropped: string[] = [];
-    shape.data.profiles.forEach((entry, index) => {
+    (shape.data.profiles ?? []).forEach((entry, index) => {
       const label = describeEntry(entry, index);
       const result = validateProfileInput(entry);
       if (!result.ok) {
@@ -174,17 +233,21 @@ export class FileProfileStore implements ProfileStore {
         profiles.push(result.profile);
       }
     });
-    if (dropped.length === 0) return { profiles, problems: [], writable: true };
+    if (dropped.length === 0) {
+      try {
+        this.opened(); // brings a format-1 file up to date
+      } catch (error) {
+        return this.reset(`it could not be opened (${errorText(error)})`);
+      }
+      return { profiles, problems: [], writable: true };
+    }
 
     // Keep the original bytes, then rewrite the file with what is still valid so the same
     // warning does not come back on every read.
     let where: string;
     try {
       const backup = await copyAside(this.file);
-      await writeFileAtomic(
-        this.file,
-        `${JSON.stringify({ version: FILE_VERSION, profiles }, null, 2)}\n`,
-      );
+      this.opened().set('profiles', profiles);
       where = `The original file was kept as ${backup}.`;
     } catch (error) {
       where = `The file could not be repaired (${errorText(error)}); it was left as it is.`;

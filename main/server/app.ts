@@ -38,6 +38,11 @@ export interface McpApp {
   /** Whether the trusted issuer can be asked; undefined when auth is off (the benchmark baseline). */
   issuerHealth?: IssuerHealth;
   stats(): McpServerStats;
+  /**
+   * Fetches the issuer's discovery document and JWKS now, so the first signed-in request does not
+   * wait for them; a failure is forgotten and the first token fetches again, as without it.
+   */
+  prefetchIssuerKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
   const sse = createSseEndpoint({ createServer: createMcpServer });
   let cachedVerdicts = () => 0;
   let issuerHealth: IssuerHealth | undefined;
+  let prefetch = async (): Promise<void> => undefined;
 
   if (config.auth) {
     const mcpAuth = new MCPAuth({
@@ -92,17 +98,22 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
       new IssuerMetadataSource(config.issuer, config.issuerTimeoutMs),
       (status) => events.emit('issuer-status', status),
     );
+    const jwt = createJwtVerifier({
+      issuer: config.issuer,
+      resource: config.resource,
+      clockToleranceSec: config.clockToleranceSec,
+      timeoutMs: config.issuerTimeoutMs,
+      metadata: issuerMetadata,
+    });
+    prefetch = () =>
+      config.verification === 'userinfo'
+        ? issuerMetadata.get().then(() => undefined)
+        : jwt.prefetchKeys();
     // One cache in front of all checks: a burst of calls with one token costs one userinfo
     // request (and introspection) or one signature verification.
     const checkToken = withClientAllowList(
       createTokenVerifier(config.verification, {
-        jwt: createJwtVerifier({
-          issuer: config.issuer,
-          resource: config.resource,
-          clockToleranceSec: config.clockToleranceSec,
-          timeoutMs: config.issuerTimeoutMs,
-          metadata: issuerMetadata,
-        }),
+        jwt,
         userinfo: createUserinfoVerifier({
           issuer: config.issuer,
           timeoutMs: config.issuerTimeoutMs,
@@ -182,6 +193,7 @@ export function createMcpApp(config: ResolvedServerConfig, events: ServerEvents)
   return {
     app,
     ...(issuerHealth && { issuerHealth }),
+    prefetchIssuerKeys: () => prefetch().catch(() => undefined),
     stats: () => ({
       streamableHttpSessions: streamable.sessionCount(),
       sseSessions: sse.sessionCount(),

@@ -1,4 +1,4 @@
-/** The bundled OAuth-protected MCP server (resource server). See ARCHITECTURE.md "server". */
+/** The bundled OAuth-protected MCP server (resource server). See docs/architecture.md "Three parties in one app". */
 export { startMcpServer, type RunningMcpServer } from './start';
 export type { McpServerStats } from './app';
 export {

@@ -32,6 +32,8 @@ export interface RunningMcpServer {
   events: Pick<ServerEvents, 'on' | 'off'>;
   /** Open sessions and cached verdicts, e.g. to check that nothing piles up under load. */
   stats(): McpServerStats;
+  /** See McpApp.prefetchIssuerKeys; for a host that knows its issuer is up (the sandbox stack). */
+  prefetchIssuerKeys(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     },
     events,
     stats: () => mcpApp.stats(),
+    prefetchIssuerKeys: () => mcpApp.prefetchIssuerKeys(),
     close: () => {
       closing ??= (async () => {
         await mcpApp.close();

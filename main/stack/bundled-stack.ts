@@ -218,6 +218,9 @@ export class BundledStack {
     );
     this.#server = server;
     this.#settings = settings;
+    // Fetch the issuer's keys now rather than in the path of the first signed-in call; a
+    // failure is forgotten (the first token fetches again).
+    void server.prefetchIssuerKeys();
     server.events.on('verification', (event) => this.events.emit('verification', event));
     server.events.on('issuer-status', (status) => this.events.emit('issuer-status', status));
     // The server may have moved to another port: the sandbox must know its real resource.

@@ -25,10 +25,16 @@ test('the third-party profile: Deny on the consent page shows a clear cancelled 
   await signInOnIssuerPage(tab, ALICE, 'deny');
 
   await page.bringToFront();
-  // Like Logto's Cancel, Deny returns with no parameters: the app reports a cancelled sign-in.
-  const alert = page.getByRole('alert').filter({ hasText: /cancelled/i });
-  await expect(alert).toBeVisible({ timeout: 30_000 });
-  await expect(alert.getByText('How to fix it')).toBeVisible();
+  // Like Logto's Cancel, Deny returns with no parameters. Any page could send that, so the app
+  // asks first; Stop reports a sign-in cancelled on the consent page, with what to do.
+  const question = page
+    .getByRole('alert')
+    .filter({ hasText: 'It looks like you pressed Cancel on the consent page' });
+  await expect(question).toBeVisible({ timeout: 30_000 });
+  await question.getByRole('button', { name: 'Stop' }).click();
+  const cancelled = page.locator('.flow-status');
+  await expect(cancelled).toContainText('cancelled on the consent screen', { timeout: 30_000 });
+  await expect(cancelled).toContainText('choose Authorize on the consent screen');
   await expect(page.getByRole('heading', { name: 'Signed in', exact: true })).toHaveCount(0);
   await snap(page, testInfo, '03-consent-denied');
 });

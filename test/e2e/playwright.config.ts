@@ -3,6 +3,20 @@ import { defineConfig } from '@playwright/test';
 
 const resultsDir = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
 
+/** Debian's Chromium, headless (also used by test/bench/ui.bench.ts). */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
 /**
  * End-to-end tests of the web host (npm run web) in Debian's Chromium, clicked as a person would.
  * Each test file starts its own web host with a fresh data folder (fixtures.ts); the renderer is
@@ -32,17 +46,6 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 15_000,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

@@ -3,7 +3,7 @@
  * both token modes, both redirect paths, pre-registered, third-party and registered clients,
  * the errors a tenant's misconfiguration produces, refresh, step-up and sign-out.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FlowSettings, StepState } from '../../main/client/engine/flow';
 import { FlowStepError } from '../../main/client/engine/notes';
 import { startEngineHost } from '../support/engine-host';
@@ -160,8 +160,13 @@ describe('the flow engine', () => {
     const secret = sandbox.issuer.clients.find(
       (c) => c.clientId === 'sandbox-third-party',
     )!.clientSecret!;
+    // A client secret goes only to the issuer the profile names (as the sandbox profile does).
     const flow = host.flow(
-      settingsFor(sandbox, { clientId: 'sandbox-third-party', clientSecret: secret }),
+      settingsFor(sandbox, {
+        clientId: 'sandbox-third-party',
+        clientSecret: secret,
+        issuer: sandbox.issuer.issuer,
+      }),
     );
     await flow.run();
     const result = await flow.callTool();
@@ -178,11 +183,21 @@ describe('the flow engine', () => {
       (c) => c.clientId === 'sandbox-third-party',
     )!.clientSecret!;
     const flow = host.flow(
-      settingsFor(sandbox, { clientId: 'sandbox-third-party', clientSecret: secret }),
+      settingsFor(sandbox, {
+        clientId: 'sandbox-third-party',
+        clientSecret: secret,
+        issuer: sandbox.issuer.issuer,
+      }),
     );
-    await expect(flow.run()).rejects.toBeInstanceOf(FlowStepError);
+    const run = flow.run();
+    run.catch(() => undefined);
+    // Logto's Cancel (and the sandbox's Deny) comes back with no parameters at all: any page could
+    // send that, so the sign-in stays open and asks; the person answers Stop.
+    await vi.waitFor(() => expect(flow.question?.code).toBe('consent_cancel_suspected'));
+    expect(flow.question?.message).toMatch(/It looks like you pressed Cancel on the consent page/);
+    flow.cancel();
+    await expect(run).rejects.toBeInstanceOf(FlowStepError);
     expect(failed(flow.steps)).toMatchObject({ id: 'sign-in' });
-    // Logto's Cancel (and the sandbox's Deny) comes back with no parameters at all.
     expect(failed(flow.steps)?.error?.message).toMatch(/cancelled on the consent screen/i);
   });
 
@@ -200,7 +215,7 @@ describe('the flow engine', () => {
     expect(flow.steps.find((s) => s.id === 'sign-in')?.status).toBe('pending');
   });
 
-  it('an unregistered redirect URI names the URI to register', async () => {
+  it('an unregistered redirect URI: the portless loopback URI for a Native app, never this launch’s port', async () => {
     host = await startEngineHost();
     // The SPA app accepts only the MCP Inspector's exact callback URLs.
     const flow = host.flow(settingsFor(sandbox, { clientId: 'sandbox-spa' }));
@@ -209,10 +224,20 @@ describe('the flow engine', () => {
       id: 'authorization-request',
       error: { code: 'invalid_redirect_uri' },
     });
-    expect(failed(flow.steps)?.error?.fix).toContain(host.redirectUri);
+    const fix = failed(flow.steps)?.error?.fix ?? '';
+    expect(fix).toContain('add http://127.0.0.1/callback (no port');
+    expect(fix).toMatch(/SPA or a Traditional web app.*use a Native app.*fixed redirect port/);
+    expect(fix).not.toContain(host.redirectUri); // its port changes at every launch
   });
 
-  it('an unknown resource indicator says which API resource to create', async () => {
+  it('with a fixed redirect port, the fix gives the one URI that stays valid', async () => {
+    host = await startEngineHost();
+    const flow = host.flow(settingsFor(sandbox, { clientId: 'sandbox-spa', redirectPort: 53123 }));
+    await expect(flow.run()).rejects.toBeInstanceOf(FlowStepError);
+    expect(failed(flow.steps)?.error?.fix).toContain('add exactly http://127.0.0.1:53123/callback');
+  });
+
+  it('a custom resource that is not the server’s is flagged before sign-in, and invalid_target names the server’s indicator', async () => {
     host = await startEngineHost();
     const flow = host.flow(
       settingsFor(sandbox, {
@@ -220,11 +245,18 @@ describe('the flow engine', () => {
       }),
     );
     await expect(flow.run()).rejects.toBeInstanceOf(FlowStepError);
+    const request = flow.steps.find((s) => s.id === 'authorization-request')!;
+    expect(request.findings.find((f) => f.level === 'warning')?.message).toContain(
+      `this server’s own resource indicator is ${sandbox.server.resource}`,
+    );
     expect(failed(flow.steps)).toMatchObject({
       id: 'authorization-request',
       error: { code: 'invalid_target' },
     });
-    expect(failed(flow.steps)?.error?.fix).toContain('https://api.example.com/nothing');
+    expect(failed(flow.steps)?.error?.fix).toContain(
+      `The MCP server's own resource indicator is ${sandbox.server.resource}`,
+    );
+    expect(host.signIns).toHaveLength(0);
   });
 
   it('without a client ID and without DCR, says to create a Native app and which redirect URI', async () => {
@@ -238,8 +270,9 @@ describe('the flow engine', () => {
       error: { code: 'client_id_required' },
     });
     expect(failed(flow.steps)?.error?.fix).toMatch(
-      new RegExp(`Native.*${host.redirectUri.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      /Native.*add the redirect URI http:\/\/127\.0\.0\.1\/callback \(no port/,
     );
+    expect(failed(flow.steps)?.error?.fix).not.toContain(host.redirectUri);
   });
 
   it('a sign-in nobody finishes times out with a message', async () => {
@@ -307,7 +340,7 @@ describe('step-up and sign-out', () => {
     }
   });
 
-  it('gives up after the step-up limit when the user can never get the scope', async () => {
+  it('a user without the permission is told after the first token exchange, with one sign-in only', async () => {
     const sandbox = await startTestSandbox({ requiredScopes: ['whoami:read'] });
     try {
       host = await startEngineHost();
@@ -315,9 +348,15 @@ describe('step-up and sign-out', () => {
       const flow = host.flow(settingsFor(sandbox));
       const error = await flow.run().catch((e: unknown) => e);
       await flow.close();
+      const exchange = flow.steps.find((s) => s.id === 'token-exchange')!;
+      expect(exchange.status).toBe('done');
+      expect(exchange.findings.find((f) => f.level === 'warning')?.message).toMatch(
+        /lacks whoami:read, which was requested.*no role granting it.*Console → Roles/,
+      );
       expect(error).toBeInstanceOf(FlowStepError);
-      expect((error as FlowStepError).message).toMatch(/still refuses after 2 step-ups/);
-      expect(host.signIns).toHaveLength(3); // the first sign-in and two step-ups, no more
+      expect((error as FlowStepError).code).toBe('permission_not_granted');
+      expect((error as FlowStepError).fix).toMatch(/Logto Console → Roles.*Assigned users/);
+      expect(host.signIns).toHaveLength(1); // no step-up for a scope already asked for
     } finally {
       await sandbox.close();
     }

@@ -32,6 +32,8 @@ describe('the exported trace', () => {
         transport: 'streamable-http',
         clientId: 'sandbox-third-party',
         clientSecret,
+        // A client secret is only ever sent to the issuer the profile names.
+        issuer: sandbox.issuer.issuer,
         // Its Permissions have no email (like a third-party Logto app's).
         scopes: ['openid', 'profile'],
         resource: { mode: 'auto' },

@@ -3,10 +3,11 @@
  * browser): stray, replayed, malformed and hostile redirects through the loopback listener and
  * through the deep-link path (argv → parseDeepLink → receiver). A stray never disturbs the waiting
  * flow, which then still completes with the genuine callback; a response that does end a flow
- * (an error, Logto's parameterless Cancel) ends it with one clear sentence. Nothing crashes.
+ * (an error; Logto's parameterless Cancel only after the person confirms it) ends it with one
+ * clear sentence. Nothing crashes.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Flow, FlowResult, FlowSettings } from '../../main/client/engine/flow';
 import { FlowStepError } from '../../main/client/engine/notes';
 import { parseDeepLink } from '../../main/client/redirect/deep-link';
@@ -374,13 +375,62 @@ describe('the loopback listener, with a flow waiting at the sign-in step', () =>
       title: 'The sign-in failed',
       message: 'The sign-in failed: <b>bold</b> [31m red line (weird error).',
     },
-    {
-      name: "Logto's parameterless consent Cancel",
-      query: () => '',
-      title: 'Sign-in was cancelled',
-      message: 'Sign-in was cancelled on the consent screen, so no permission was granted.',
-    },
   ];
+
+  it("Logto's parameterless consent Cancel ends nothing: the sign-in asks, and Stop ends it as cancelled", async () => {
+    host = await startEngineHost();
+    const waiting = await waitingFlow(host);
+    const page = await loopbackGet(host, '/callback');
+    expect(page).toMatchObject({
+      status: 200,
+      title: 'It looks like you pressed Cancel on the consent page',
+    });
+    expectStillWaiting(host, waiting.flow, waiting.state);
+    const signIn = waiting.flow.steps.find((s) => s.id === 'sign-in')!;
+    expect(signIn.question).toMatchObject({ code: 'consent_cancel_suspected' });
+    expect(signIn.question?.message).toMatch(
+      /It looks like you pressed Cancel on the consent page/,
+    );
+    waiting.flow.cancel();
+    await expectFailed(
+      waiting,
+      'sign-in',
+      'Sign-in was cancelled on the consent screen, so no permission was granted.',
+    );
+    expect(waiting.flow.steps.find((s) => s.id === 'sign-in')?.error?.code).toBe(
+      'consent_cancelled',
+    );
+  });
+
+  it('a web page hitting the bare callback cannot cancel a sign-in: Try again, then the genuine answer completes it', async () => {
+    host = await startEngineHost();
+    const h = host;
+    let opened = 0;
+    const flow = h.flow(settings(), { openAuthorizationUrl: () => void opened++ });
+    const run = flow.run();
+    await vi.waitFor(() => expect(opened).toBe(1));
+    // <img src="http://127.0.0.1:<port>/callback"> from any web page:
+    await loopbackGet(h, '/callback');
+    expect(flow.question?.code).toBe('consent_cancel_suspected');
+    flow.retrySignIn();
+    await vi.waitFor(() => expect(opened).toBe(2));
+    expect(flow.question).toBeUndefined();
+    const url = new URL(
+      flow.steps
+        .find((s) => s.id === 'authorization-request')!
+        .findings.find((f) => f.message.startsWith('Authorization URL: '))!
+        .message.slice('Authorization URL: '.length),
+    );
+    const callback = await genuineCallback(h, {
+      flow,
+      run,
+      url,
+      state: url.searchParams.get('state')!,
+    });
+    const done = await loopbackGet(h, `${callback.pathname}${callback.search}`);
+    expect(done.title).toBe('Signed in — you can return to MCP Auth Desktop');
+    await expectCompleted({ flow, run, url, state: url.searchParams.get('state')! });
+  });
 
   it.each(endings)(
     '$name ends the flow at the sign-in step with one clear sentence',
@@ -406,6 +456,8 @@ describe('the loopback listener, with a flow waiting at the sign-in step', () =>
       `/callback${q({ code: 'forged-code', state: waiting.state, iss: issuer() })}`,
     );
     expect(page.status).toBe(200); // the receiver cannot tell: the issuer can
+    // ...and the page waits for the exchange, so it never claims "Signed in".
+    expect(page.title).toBe('The sign-in failed at the token exchange');
     await expectFailed(waiting, 'token-exchange', /grant/i);
   });
 
@@ -494,7 +546,8 @@ describe('the deep-link path (argv → parseDeepLink → receiver), with a flow 
     expect(callback.protocol).toBe('app.mcpauthdesktop:');
     expect(open([exe, '--', callback.href])).toEqual({
       refused: false,
-      message: 'The sign-in is complete. You can close this tab.',
+      message:
+        'The issuer sent the authorization code back; MCP Auth Desktop now exchanges it for tokens.',
     });
     await expectCompleted(waiting);
     expect(open([exe, callback.href])).toEqual({
@@ -504,17 +557,19 @@ describe('the deep-link path (argv → parseDeepLink → receiver), with a flow 
     });
   });
 
-  it("Logto's parameterless Cancel arrives as a bare deep link and ends the flow as cancelled", async () => {
+  it("Logto's parameterless Cancel arrives as a bare deep link: the sign-in asks, Stop ends it as cancelled", async () => {
     host = await startEngineHost({ redirect: 'custom-scheme' });
     const waiting = await waitingFlow(host);
     const parsed = parseDeepLink(['app', APP_REDIRECT_URI]);
     expect(parsed).toEqual({ ok: true, url: APP_REDIRECT_URI });
     const result = host.receiver.deliver(APP_REDIRECT_URI, 'deep-link');
     expect(result).toMatchObject({
-      status: 'failed',
-      kind: 'consent-cancelled',
-      title: 'Sign-in was cancelled',
+      status: 'rejected',
+      reason: 'cancel-suspected',
+      title: 'It looks like you pressed Cancel on the consent page',
     });
+    expectStillWaiting(host, waiting.flow, waiting.state);
+    waiting.flow.cancel();
     await expectFailed(
       waiting,
       'sign-in',

@@ -270,6 +270,8 @@ describe('every listener survives malformed requests', () => {
       good: async () => {
         const state = `state-${++flows}`;
         const flow = receiver.expect({ state, redirectUri: loopback.redirectUri });
+        // As the engine does once the code is exchanged: the page then says how it ended.
+        void flow.promise.then((cb) => receiver.settle(cb.state, { ok: true }));
         const response = await fetch(`${loopback.redirectUri}?code=the-code&state=${state}`);
         expect(response.status).toBe(200);
         await expect(flow.promise).resolves.toMatchObject({ code: 'the-code', state });

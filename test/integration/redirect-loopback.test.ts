@@ -75,9 +75,12 @@ describe('loopback listener (RFC 8252 §7.3)', () => {
     expect(listener.redirectUri).toBe(`http://127.0.0.1:${listener.port}/callback`);
   });
 
-  it('completes a sign-in and shows a clean success page', async () => {
+  it('completes a sign-in and shows a clean success page once the token exchange succeeded', async () => {
     const flow = receiver.expect({ state: 's1', redirectUri: listener.redirectUri });
-    const page = await get(callback({ code: 'c1', state: 's1' }));
+    const pending = get(callback({ code: 'c1', state: 's1' }));
+    await flow.promise;
+    receiver.settle('s1', { ok: true });
+    const page = await pending;
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-store');
@@ -86,12 +89,41 @@ describe('loopback listener (RFC 8252 §7.3)', () => {
     expect(page.html).toContain('<h1>Signed in — you can return to MCP Auth Desktop</h1>');
     expect(page.html).toContain('<main class="success">');
     expectSelfContained(page.html);
-    await expect(flow.promise).resolves.toEqual({
+    await expect(flow.promise).resolves.toMatchObject({
       code: 'c1',
       state: 's1',
       source: 'loopback',
       redirectUri: listener.redirectUri,
     });
+  });
+
+  it('never says "Signed in" when the token exchange then fails', async () => {
+    const flow = receiver.expect({ state: 's1', redirectUri: listener.redirectUri });
+    const pending = get(callback({ code: 'c1', state: 's1' }));
+    await flow.promise;
+    receiver.settle('s1', {
+      ok: false,
+      title: 'The sign-in failed at the token exchange',
+      message: 'The issuer rejects the grant.',
+      hint: 'Sign in again.',
+    });
+    const page = await pending;
+    expect(page.html).toContain('<h1>The sign-in failed at the token exchange</h1>');
+    expect(page.html).toContain('<main class="error">');
+    expect(page.html).not.toContain('Signed in');
+  });
+
+  it('says the sign-in is still finishing when the exchange takes longer than the page waits', async () => {
+    const slow = await startLoopbackListener({ receiver, outcomeWaitMs: 50 });
+    try {
+      const flow = receiver.expect({ state: 's2', redirectUri: slow.redirectUri });
+      const page = await get(`${slow.redirectUri}?code=c2&state=s2`);
+      await flow.promise;
+      expect(page.html).toContain('<h1>Finishing the sign-in</h1>');
+      expect(page.html).not.toContain('Signed in');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('shows the denial with the issuer’s words, HTML-escaped', async () => {
@@ -113,12 +145,20 @@ describe('loopback listener (RFC 8252 §7.3)', () => {
     await expect(flow.promise).rejects.toBeInstanceOf(AuthorizationResponseError);
   });
 
-  it('shows "Sign-in was cancelled" for Logto’s parameterless consent Cancel', async () => {
-    const flow = receiver.expect({ state: 's1', redirectUri: listener.redirectUri });
+  it('Logto’s parameterless consent Cancel is understood, and ends nothing (any page could send it)', async () => {
+    let asked = 0;
+    const flow = receiver.expect({
+      state: 's1',
+      redirectUri: listener.redirectUri,
+      onCancelSuspected: () => asked++,
+    });
     const page = await get(listener.redirectUri);
     expect(page.status).toBe(200);
-    expect(page.html).toContain('<h1>Sign-in was cancelled</h1>');
+    expect(page.html).toContain('<h1>It looks like you pressed Cancel on the consent page</h1>');
     expect(page.html).toContain('<main class="cancelled">');
+    expect(asked).toBe(1);
+    expect(receiver.isPending('s1')).toBe(true);
+    flow.decline();
     await expect(flow.promise).rejects.toBeInstanceOf(ConsentCancelledError);
   });
 
@@ -154,14 +194,18 @@ describe('loopback listener (RFC 8252 §7.3)', () => {
   });
 
   it('serves many flows, one after another and side by side, without crossing them', async () => {
+    // As the engine does: each sign-in settles once its code is exchanged.
+    const expectSettled = (state: string) => {
+      const flow = receiver.expect({ state, redirectUri: listener.redirectUri });
+      void flow.promise.then((cb) => receiver.settle(cb.state, { ok: true }));
+      return flow;
+    };
     for (let i = 0; i < 3; i++) {
-      const flow = receiver.expect({ state: `seq${i}`, redirectUri: listener.redirectUri });
+      const flow = expectSettled(`seq${i}`);
       expect((await get(callback({ code: `code${i}`, state: `seq${i}` }))).status).toBe(200);
       expect((await flow.promise).code).toBe(`code${i}`);
     }
-    const flows = ['a', 'b', 'c'].map((state) =>
-      receiver.expect({ state, redirectUri: listener.redirectUri }),
-    );
+    const flows = ['a', 'b', 'c'].map(expectSettled);
     await Promise.all(
       ['c', 'a', 'b'].map((state) => get(callback({ code: `code-${state}`, state }))),
     );

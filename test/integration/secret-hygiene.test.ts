@@ -93,6 +93,8 @@ describe('secret hygiene', () => {
         id: 'third',
         name: 'Third party',
         serverUrl: sandbox.server.url,
+        // A client secret is only ever sent to the issuer the profile names.
+        issuer: sandbox.issuer.issuer,
         clientId: 'sandbox-third-party',
         // Its Permissions have no email (like a third-party Logto app's).
         scopes: ['openid', 'profile'],

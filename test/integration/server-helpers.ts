@@ -204,7 +204,7 @@ export async function signToken(
   return new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key.key);
 }
 
-/** Claims shaped like Logto's JWT access tokens (LOGTO-FACTS.md), valid for an hour. */
+/** Claims shaped like Logto's JWT access tokens (docs/logto.md), valid for an hour. */
 export function accessTokenClaims(opts: {
   issuer: string;
   audience: string;

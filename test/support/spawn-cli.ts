@@ -29,7 +29,8 @@ export function runCommand(
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': by then everything the command printed has been read.
+    child.on('close', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
@@ -43,18 +44,21 @@ export function runCommand(
           timeoutMs,
         );
         const check = () => pattern.test(text) && done();
-        const onExit = () => done(new Error(`Exited before ${pattern}; output:\n${text}`));
+        const onExit = () =>
+          pattern.test(text)
+            ? done()
+            : done(new Error(`Exited before ${pattern}; output:\n${text}`));
         const done = (error?: Error) => {
           clearTimeout(timer);
           child.stdout.off('data', check);
           child.stderr.off('data', check);
-          child.off('exit', onExit);
+          child.off('close', onExit);
           if (error) reject(error);
           else resolve(text);
         };
         child.stdout.on('data', check);
         child.stderr.on('data', check);
-        child.once('exit', onExit);
+        child.once('close', onExit);
         check();
       }),
   };

@@ -101,6 +101,9 @@ const fake = await vi.hoisted(async () => {
       BrowserWindow,
       protocol,
       ipcMain: {
+        // electron-store's channel for renderer-side stores, which the app closes again
+        on: () => undefined,
+        removeAllListeners: () => undefined,
         handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
         removeHandler: (channel: string) => handlers.delete(channel),
       },
@@ -118,7 +121,8 @@ const fake = await vi.hoisted(async () => {
   };
 });
 
-vi.mock('electron', () => fake.module);
+// electron-store imports the module's default export.
+vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'electron-main-'));
 const appPage = 'app://renderer/index.html';

@@ -1,11 +1,12 @@
 // The Electron binary cannot be downloaded on this project's machines, so safeStorage is a small
 // hand-written fake that really encrypts (AES-256-GCM with a key held in memory, like the OS
-// keyring's). The secret stores, the files and the profile store are the real ones.
+// keyring's). The secret stores, the files and the profile store (electron-store) are the real ones.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openWithElectronStore } from '../../main/electron/electron-store';
 import {
   createSafeStorageBackend,
   KEYRING_FILE,
@@ -16,6 +17,23 @@ import {
 } from '../../main/electron/storage';
 import { sandboxProfiles } from '../../main/profiles/schema';
 import { EncryptedSecretStore, secretKeys } from '../../main/profiles/secret-store';
+import { FileProfileStore, PROFILES_FORMAT } from '../../main/profiles/store';
+
+// electron-store is real; the `electron` module it imports is a fake of the main process's app
+// and ipcMain (test/vitest.config.ts bundles electron-store so that this mock reaches it).
+const electronFake = vi.hoisted(() => {
+  const channels: string[] = [];
+  const module = {
+    app: { getPath: () => '/nonexistent-user-data', getVersion: () => '0.1.0' },
+    ipcMain: {
+      on: (channel: string) => void channels.push(channel),
+      removeAllListeners: (channel: string) => void channels.splice(channels.indexOf(channel), 1),
+    },
+    shell: {},
+  };
+  return { channels, module };
+});
+vi.mock('electron', () => ({ ...electronFake.module, default: electronFake.module }));
 
 type Backend = ReturnType<NonNullable<SafeStorageLike['getSelectedStorageBackend']>>;
 
@@ -162,8 +180,13 @@ describe('openDesktopSecretStore', () => {
 });
 
 describe('openDesktopProfileStore', () => {
-  it('keeps profiles in userData/profiles.json', async () => {
-    const store = openDesktopProfileStore({ userData: dir, onProblem: () => undefined });
+  it('keeps profiles in userData/profiles.json with electron-store, in the format web and the CLI read', async () => {
+    const problems: string[] = [];
+    const store = openDesktopProfileStore({
+      userData: dir,
+      onProblem: (message) => problems.push(message),
+      open: openWithElectronStore,
+    });
     const [profile] = sandboxProfiles({
       mcpUrl: 'http://localhost:3001/mcp',
       issuer: 'http://127.0.0.1:3100/oidc',
@@ -171,9 +194,21 @@ describe('openDesktopProfileStore', () => {
     if (!profile) throw new Error('no sandbox profile');
     await store.save(profile);
     expect(await store.get(profile.id)).toEqual(profile);
-    expect(JSON.parse(await readFile(join(dir, 'profiles.json'), 'utf8'))).toMatchObject({
-      version: 1,
-      profiles: [{ id: profile.id }],
+    expect(JSON.parse(await readFile(join(dir, 'profiles.json'), 'utf8'))).toEqual({
+      profiles: [profile],
+      __internal__: { migrations: { version: PROFILES_FORMAT } },
     });
+    // The web host and the CLI open the same file with conf and see the same profile.
+    expect(await new FileProfileStore(join(dir, 'profiles.json')).list()).toEqual([profile]);
+    // electron-store's channel for renderer-side stores (no sender check) is not left open.
+    expect(electronFake.channels).toEqual([]);
+
+    // A damaged file is still backed up and reported, not silently emptied by electron-store.
+    await writeFile(join(dir, 'profiles.json'), '{"profiles": [');
+    expect(await store.list()).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /could not be used because it is not valid JSON .* It was moved to /,
+    );
   });
 });

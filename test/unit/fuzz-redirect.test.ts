@@ -190,7 +190,8 @@ describe('RedirectReceiver under random callbacks', () => {
     }
     // The generator reaches every outcome often enough for the oracle to mean something.
     expect(completed).toBeGreaterThan(150);
-    expect(failed).toBeGreaterThan(60);
+    // (a bare callback no longer ends a flow: it is refused and the flow asks the person)
+    expect(failed).toBeGreaterThan(25);
     expect(refused).toBeGreaterThan(600);
   });
 

@@ -298,3 +298,22 @@ describe('built-in profiles', () => {
     expect(logtoTenantTemplate().id).toMatch(/^p-[0-9a-f-]{36}$/);
   });
 });
+
+describe('the fixed redirect port', () => {
+  it('accepts a port typed as text and stores a number; blank means any free port', () => {
+    expect(parseProfile({ ...base, redirectPort: ' 53123 ' }).redirectPort).toBe(53123);
+    expect(parseProfile({ ...base, redirectPort: '' })).not.toHaveProperty('redirectPort');
+  });
+
+  it('says what is wrong with a port that cannot be one', () => {
+    expect(messageAt({ redirectPort: '80' }, 'redirectPort')).toMatch(/1024 or more/);
+    expect(messageAt({ redirectPort: 70000 }, 'redirectPort')).toMatch(/at most 65535/);
+    expect(messageAt({ redirectPort: 'abc' }, 'redirectPort')).toMatch(/whole number/);
+  });
+
+  it('applies to the loopback redirect only', () => {
+    expect(
+      messageAt({ redirectPort: 53123, redirectMode: 'custom-scheme' }, 'redirectPort'),
+    ).toMatch(/loopback redirect only/);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseProfile, ProfileValidationError, type Profile } from '../../main/profiles/schema';
-import { FileProfileStore, MemoryProfileStore } from '../../main/profiles/store';
+import { FileProfileStore, MemoryProfileStore, PROFILES_FORMAT } from '../../main/profiles/store';
 
 const profile = (id: string, extra: Record<string, unknown> = {}): Profile =>
   parseProfile({ id, name: `Profile ${id}`, serverUrl: 'http://localhost:3001/mcp', ...extra });
@@ -51,7 +51,28 @@ describe('FileProfileStore', () => {
     await reader.remove('a');
     await reader.remove('not-there');
     expect(await new FileProfileStore(file).list()).toEqual([b]);
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, profiles: [b] });
+    // conf's format: the profiles, and the format version its migrations have reached.
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      profiles: [b],
+      __internal__: { migrations: { version: PROFILES_FORMAT } },
+    });
+    if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('migrates a file written before the store used conf, keeping every profile', async () => {
+    const a = profile('a');
+    const b = profile('b', { redirectMode: 'custom-scheme' });
+    await writeFile(file, JSON.stringify({ version: 1, profiles: [a, b] }, null, 2));
+    const problems: string[] = [];
+    const store = new FileProfileStore(file, { onProblem: (message) => problems.push(message) });
+
+    expect(await store.list()).toEqual([a, b]);
+    expect(problems).toEqual([]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+      profiles: [a, b],
+      __internal__: { migrations: { version: PROFILES_FORMAT } },
+    });
+    expect(await backupsIn(dir)).toEqual([]);
   });
 
   it('refuses to save an invalid profile, with the reasons', async () => {
@@ -141,13 +162,21 @@ describe('FileProfileStore', () => {
     const store = new FileProfileStore(file, { onProblem: (message) => problems.push(message) });
     expect(await store.list()).toEqual([]);
     expect(problems[0]).toMatch(
-      /it is not a profiles file \(expected \{"version": 1, "profiles": \[\.\.\.\]\}\)/,
+      /it is not a profiles file \(expected \{"profiles": \[\.\.\.\]\}\)/,
     );
 
     await writeFile(file, JSON.stringify({ version: 7, profiles: [] }));
     expect(await store.list()).toEqual([]);
     expect(problems[1]).toMatch(/written by a newer version of MCP Auth Desktop \(format 7\)/);
-    expect(await backupsIn(dir)).toHaveLength(2);
+    await writeFile(
+      file,
+      JSON.stringify({ profiles: [], __internal__: { migrations: { version: '9.0.0' } } }),
+    );
+    expect(await store.list()).toEqual([]);
+    expect(problems[2]).toMatch(
+      /written by a newer version of MCP Auth Desktop \(format 9\.0\.0\)/,
+    );
+    expect(await backupsIn(dir)).toHaveLength(3);
   });
 
   it('drops invalid entries one by one, keeps the good ones and a backup of the original', async () => {

@@ -35,12 +35,11 @@ describe('RedirectReceiver: success', () => {
       cb(APP_REDIRECT_URI, { code: 'c1', state: 's1', iss: 'https://t.logto.app/oidc' }),
       'deep-link',
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       status: 'completed',
       state: 's1',
       source: 'deep-link',
-      title: 'Signed in — you can return to MCP Auth Desktop',
-      message: 'The sign-in is complete. You can close this tab.',
+      title: 'Code received — finishing the sign-in in MCP Auth Desktop',
     });
     await expect(flow.promise).resolves.toEqual({
       code: 'c1',
@@ -48,8 +47,27 @@ describe('RedirectReceiver: success', () => {
       iss: 'https://t.logto.app/oidc',
       source: 'deep-link',
       redirectUri: APP_REDIRECT_URI,
+      url: cb(APP_REDIRECT_URI, { code: 'c1', state: 's1', iss: 'https://t.logto.app/oidc' }),
+      parameters: ['code', 'state', 'iss'],
     });
     expect(receiver.pendingCount).toBe(0);
+  });
+
+  it('the completed delivery says how the sign-in ended only once the engine settles it', async () => {
+    const receiver = new RedirectReceiver();
+    receiver.expect({ state: 's1', redirectUri: LOOPBACK });
+    const result = receiver.deliver(cb(LOOPBACK, { code: 'c1', state: 's1' }), 'loopback');
+    if (result.status !== 'completed') throw new Error(`not completed: ${result.status}`);
+    let settled: unknown;
+    void result.outcome.then((o) => (settled = o));
+    await Promise.resolve();
+    expect(settled).toBeUndefined();
+    receiver.settle('s1', { ok: false, title: 'Token exchange failed', message: 'invalid_grant' });
+    await expect(result.outcome).resolves.toEqual({
+      ok: false,
+      title: 'Token exchange failed',
+      message: 'invalid_grant',
+    });
   });
 
   it('accepts a URL object and leaves out iss when the issuer sent none', async () => {
@@ -57,7 +75,12 @@ describe('RedirectReceiver: success', () => {
     const flow = receiver.expect({ state: 's1', redirectUri: LOOPBACK });
     receiver.deliver(new URL(cb(LOOPBACK, { code: 'c1', state: 's1' })), 'loopback');
     const value = await flow.promise;
-    expect(value).toEqual({ code: 'c1', state: 's1', source: 'loopback', redirectUri: LOOPBACK });
+    expect(value).toMatchObject({
+      code: 'c1',
+      state: 's1',
+      source: 'loopback',
+      redirectUri: LOOPBACK,
+    });
     expect(value).not.toHaveProperty('iss');
   });
 
@@ -224,38 +247,51 @@ describe('RedirectReceiver: error responses (RFC 6749 §4.1.2.1)', () => {
 });
 
 describe('RedirectReceiver: consent cancelled (Logto redirects with no parameters)', () => {
-  it('ends the one flow waiting at that redirect URI as cancelled by the user', async () => {
+  it('a bare callback ends no sign-in: the flows waiting at that address are asked instead', async () => {
     const receiver = new RedirectReceiver();
-    const loopback = receiver.expect({ state: 'l', redirectUri: LOOPBACK });
-    const deepLink = receiver.expect({ state: 'd', redirectUri: APP_REDIRECT_URI });
+    const asked: string[] = [];
+    const loopback = receiver.expect({
+      state: 'l',
+      redirectUri: LOOPBACK,
+      onCancelSuspected: () => asked.push('l'),
+    });
+    const deepLink = receiver.expect({
+      state: 'd',
+      redirectUri: APP_REDIRECT_URI,
+      onCancelSuspected: () => asked.push('d'),
+    });
     const result = receiver.deliver(APP_REDIRECT_URI, 'deep-link');
     expect(result).toMatchObject({
-      status: 'failed',
-      kind: 'consent-cancelled',
-      state: 'd',
-      title: 'Sign-in was cancelled',
-      message: 'Sign-in was cancelled on the consent screen, so no permission was granted.',
-      hint: 'To connect, sign in again and choose Authorize on the consent screen.',
+      status: 'rejected',
+      reason: 'cancel-suspected',
+      title: 'It looks like you pressed Cancel on the consent page',
     });
+    expect(asked).toEqual(['d']);
+    expect(receiver.isPending('d')).toBe(true);
+    expect(receiver.deliver(`${LOOPBACK}?`, 'loopback')).toMatchObject({
+      reason: 'cancel-suspected',
+    });
+    expect(asked).toEqual(['d', 'l']);
+    expect(receiver.pendingCount).toBe(2);
+
+    // The person confirms (Stop): then it ends as cancelled on the consent screen.
+    deepLink.decline();
     const { error } = (await outcome(deepLink.promise)) as { error: ConsentCancelledError };
     expect(error).toBeInstanceOf(ConsentCancelledError);
-    expect(error.kind).toBe('consent-cancelled');
-    expect(receiver.isPending('l')).toBe(true);
-
-    expect(receiver.deliver(`${LOOPBACK}?`, 'loopback')).toMatchObject({
-      status: 'failed',
-      state: 'l',
-    });
-    await expect(loopback.promise).rejects.toBeInstanceOf(ConsentCancelledError);
+    expect(error.message).toMatch(/cancelled on the consent screen/);
+    // Or the real answer still arrives afterwards (Try again, then Authorize).
+    receiver.deliver(cb(LOOPBACK, { code: 'c', state: 'l' }), 'loopback');
+    await expect(loopback.promise).resolves.toMatchObject({ code: 'c' });
   });
 
-  it('does not guess when several flows wait at the same address', () => {
+  it('several flows at the same address are all asked, and none is ended', () => {
     const receiver = new RedirectReceiver();
-    receiver.expect({ state: 'a', redirectUri: LOOPBACK });
-    receiver.expect({ state: 'b', redirectUri: LOOPBACK });
+    let asked = 0;
+    receiver.expect({ state: 'a', redirectUri: LOOPBACK, onCancelSuspected: () => asked++ });
+    receiver.expect({ state: 'b', redirectUri: LOOPBACK, onCancelSuspected: () => asked++ });
     const result = receiver.deliver(LOOPBACK, 'loopback');
-    expect(result).toMatchObject({ status: 'rejected', reason: 'ambiguous-cancel' });
-    expect(result.message).toMatch(/2 sign-ins are waiting at this address/);
+    expect(result).toMatchObject({ status: 'rejected', reason: 'cancel-suspected' });
+    expect(asked).toBe(2);
     expect(receiver.pendingCount).toBe(2);
     receiver.cancelAll();
   });
@@ -449,7 +485,9 @@ describe('RedirectReceiver: time-outs and cancellation', () => {
     expect(error).toBeInstanceOf(RedirectTimeoutError);
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('The sign-in was not completed within 30 ms.');
-    expect(error.hint).toMatch(/^Start the sign-in again from MCP Auth Desktop/);
+    expect(error.hint).toMatch(
+      /^Start the sign-in again and finish it in the browser; if no browser opened/,
+    );
     expect(receiver.pendingCount).toBe(0);
     expect(receiver.deliver(cb(LOOPBACK, { code: 'c', state: 's' }), 'loopback')).toMatchObject({
       reason: 'expired-state',

@@ -13,7 +13,7 @@ describe('server settings', () => {
       resource: '',
       verification: 'auto',
       requiredScopes: [],
-      scopesSupported: ['openid', 'profile', 'email', 'whoami:read'],
+      scopesSupported: ['openid', 'profile', 'whoami:read'],
       cacheTtlSec: 10,
       allowedClientIds: [],
     });
@@ -66,7 +66,7 @@ describe('server settings', () => {
       issuer: 'http://127.0.0.1:3100/oidc',
       verification: 'auto',
       requiredScopes: [],
-      scopesSupported: ['openid', 'profile', 'email', 'whoami:read'],
+      scopesSupported: ['openid', 'profile', 'whoami:read'],
       verificationCacheTtlMs: 10_000,
       allowedClientIds: [],
     });

@@ -55,13 +55,20 @@ export function selectResource(
     };
   }
   if (choice.mode === 'custom') {
+    const own = resourceMetadata?.resource;
     return {
       resource: choice.value,
       findings: [
-        {
-          level: 'info',
-          message: `Custom resource indicator ${choice.value}: Logto issues a JWT for it if an API resource with that identifier exists.`,
-        },
+        own && own !== choice.value
+          ? {
+              level: 'warning',
+              message: `The profile asks for a token for ${choice.value}, but this server’s own resource indicator is ${own}: it will reject a token whose audience is not ${own}. Set the profile’s Resource to automatic (or to exactly ${own}).`,
+              specRef: 'RFC 8707 §2; RFC 9728 §3.3',
+            }
+          : {
+              level: 'info',
+              message: `Custom resource indicator ${choice.value}: Logto issues a JWT for it if an API resource with that identifier exists.`,
+            },
       ],
     };
   }
@@ -129,7 +136,7 @@ export async function buildAuthorizationRequest(opts: {
   // The SDK sends URL.href, which adds "/" to a pathless indicator; exact-match issuers (Logto)
   // would reject it. Send the indicator verbatim.
   if (opts.resource) authorizationUrl.searchParams.set('resource', opts.resource);
-  // Logto issues a refresh token only with offline_access AND prompt=consent (LOGTO-FACTS.md).
+  // Logto issues a refresh token only with offline_access AND prompt=consent (docs/logto.md).
   const prompts = new Set((opts.prompt ?? '').split(/\s+/).filter(Boolean));
   if (opts.refreshTokens) prompts.add('consent');
   const sdkPrompt = authorizationUrl.searchParams.get('prompt');
@@ -165,7 +172,12 @@ export interface PreflightResult {
 
 export async function preflightAuthorization(
   request: AuthorizationRequest,
-  ctx: { clientId: string; redirectUri: string },
+  ctx: {
+    clientId: string;
+    redirectUri: string;
+    serverResource?: string;
+    fixedRedirectPort?: number;
+  },
   fetchFn: FetchLike,
 ): Promise<PreflightResult> {
   let response: Response;
@@ -198,7 +210,13 @@ export async function preflightAuthorization(
             error_description: target.searchParams.get('error_description')!,
           }),
         },
-        explainCtx,
+        {
+          ...explainCtx,
+          // Logto names the refused scope(s) of a third-party app in a `scope` parameter.
+          ...(target.searchParams.get('scope') && {
+            refusedScope: target.searchParams.get('scope')!,
+          }),
+        },
       );
       throw new FlowStepError(explained.message, explained.fix, error);
     }
@@ -225,7 +243,7 @@ export async function preflightAuthorization(
   }
   if (response.status >= 400) {
     const body = (await response.json().catch(() => undefined)) as
-      { error?: unknown; error_description?: unknown } | undefined;
+      { error?: unknown; error_description?: unknown; scope?: unknown } | undefined;
     if (body && typeof body.error === 'string') {
       const explained = explainOAuthError(
         {
@@ -234,7 +252,7 @@ export async function preflightAuthorization(
             error_description: body.error_description,
           }),
         },
-        explainCtx,
+        { ...explainCtx, ...(typeof body.scope === 'string' && { refusedScope: body.scope }) },
       );
       throw new FlowStepError(explained.message, explained.fix, body.error);
     }

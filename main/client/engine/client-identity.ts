@@ -34,6 +34,15 @@ export function clientMetadataFor(
   };
 }
 
+/** What to register at a Native app: a loopback URI without its port (any port matches, RFC 8252 §7.3). */
+export function registrableRedirectUri(redirectUri: string): string {
+  const url = URL.parse(redirectUri);
+  if (url?.protocol !== 'http:' || !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname)) {
+    return redirectUri;
+  }
+  return `${url.protocol}//${url.hostname}${url.pathname} (no port: a Native app matches it on any port)`;
+}
+
 const isHttpsUrl = (value: string) => {
   const url = URL.parse(value);
   return url?.protocol === 'https:' && url.pathname !== '/';
@@ -99,7 +108,7 @@ export async function identifyClient(opts: {
   if (!metadata.registration_endpoint) {
     throw new FlowStepError(
       'No client ID is configured and the issuer does not offer Dynamic Client Registration (like Logto).',
-      `Create a Native app in Logto Console (Applications → Create application → Native), add the redirect URI ${opts.redirectUri}, and paste its App ID into Client ID.`,
+      `Create a Native app in Logto Console (Applications → Create application → Native), add the redirect URI ${registrableRedirectUri(opts.redirectUri)}, and paste its App ID into Client ID.`,
       'client_id_required',
     );
   }

@@ -4,15 +4,18 @@
  * what a person debugging needs to know: what was found where, and what is wrong with it.
  */
 import {
+  buildDiscoveryUrls,
   discoverAuthorizationServerMetadata,
   discoverOAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/client/auth.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {
   AuthorizationServerMetadata,
   OAuthProtectedResourceMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { readChallenge, type Challenge } from './challenge';
+import { sameIssuer } from './issuer-check';
 import { FlowStepError, type Finding } from './notes';
 
 export type Transport = 'streamable-http' | 'sse';
@@ -194,16 +197,44 @@ export interface AuthorizationServerResult {
   findings: Finding[];
 }
 
-const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+/**
+ * The SDK asks the metadata locations of an issuer one after another, in the order MCP's
+ * authorization spec (2025-11-25, "Authorization Server Metadata Discovery") gives; for an issuer
+ * with a path, like Logto's /oidc, the one that answers is the third. Here all are asked at once
+ * and the SDK reads the answers in its order, so discovery costs one round trip instead of three;
+ * which document is used does not change. Answers never read are discarded.
+ */
+function askAllAtOnce(fetchFn: FetchLike, authorizationServerUrl: string) {
+  const headers = { 'MCP-Protocol-Version': LATEST_PROTOCOL_VERSION, Accept: 'application/json' };
+  const pending = new Map<string, Promise<Response>>();
+  for (const { url } of buildDiscoveryUrls(authorizationServerUrl)) {
+    const answer = fetchFn(url, { headers });
+    answer.catch(() => undefined); // read (and reported) only if the SDK asks for it
+    pending.set(url.href, answer);
+  }
+  return {
+    /** The answer already asked for, the first time the SDK asks (a retry asks again). */
+    fetch: ((url, init) => {
+      const answer = pending.get(String(url));
+      pending.delete(String(url));
+      return answer ?? fetchFn(url, init);
+    }) satisfies FetchLike,
+    discardUnread(): void {
+      for (const answer of pending.values()) {
+        void answer.then((response) => response.body?.cancel()).catch(() => undefined);
+      }
+      pending.clear();
+    },
+  };
+}
 
 export async function readAuthorizationServerMetadata(opts: {
   serverUrl: string;
-  resourceMetadata?: OAuthProtectedResourceMetadata;
-  /** What the user typed as the issuer, if anything. */
-  configuredIssuer?: string;
+  /** The issuer chosen by chooseIssuer (the profile's, or the one the server names). */
+  authorizationServer?: string;
   fetchFn: FetchLike;
 }): Promise<AuthorizationServerResult> {
-  const named = opts.resourceMetadata?.authorization_servers?.[0];
+  const named = opts.authorizationServer;
   const authorizationServerUrl = named ?? new URL('/', opts.serverUrl).href;
   const findings: Finding[] = [];
   let metadata: AuthorizationServerMetadata | undefined;
@@ -214,10 +245,11 @@ export async function readAuthorizationServerMetadata(opts: {
   // fails with a bare JSON SyntaxError: remember both, to say what really happened.
   let unreachable: unknown;
   let notJson: string | undefined;
+  const asked = askAllAtOnce(opts.fetchFn, authorizationServerUrl);
   const capturing: FetchLike = async (url, init) => {
     let response: Response;
     try {
-      response = await opts.fetchFn(url, init);
+      response = await asked.fetch(url, init);
     } catch (error) {
       unreachable ??= error;
       throw error;
@@ -250,6 +282,8 @@ export async function readAuthorizationServerMetadata(opts: {
       error instanceof SyntaxError && notJson ? `${notJson}.` : (error as Error).message,
       error,
     );
+  } finally {
+    asked.discardUnread();
   }
   if (!metadata && unreachable !== undefined) {
     throw unreadable((unreachable as Error).message ?? String(unreachable), unreachable);
@@ -278,7 +312,7 @@ export async function readAuthorizationServerMetadata(opts: {
   if (!metadata) {
     throw new FlowStepError(
       `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
-      `The MCP server names ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
+      `The sign-in uses ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
       'as_metadata_missing',
     );
   }
@@ -293,20 +327,14 @@ export async function readAuthorizationServerMetadata(opts: {
         specRef: 'RFC 8414 §3.3; RFC 9728',
       });
     } else {
-      // The MCP server named this issuer; a document claiming to be another one must not be
-      // used (RFC 8414 §3.3): it could send the user, and the code, to someone else (mix-up).
+      // The MCP server (or the profile) named this issuer; a document claiming to be another
+      // one must not be used (RFC 8414 §3.3): it could send the user, and the code, to someone else (mix-up).
       throw new FlowStepError(
         `The metadata fetched for the issuer ${authorizationServerUrl} names another issuer, ${metadata.issuer}; RFC 8414 §3.3 forbids using it, so the sign-in stopped.`,
         `Make the MCP server's protected resource metadata name exactly the issuer its discovery document declares (${metadata.issuer}), or fix the issuer's configured URL.`,
-        'issuer_mismatch',
+        'as_metadata_issuer_mismatch',
       );
     }
-  }
-  if (opts.configuredIssuer && !sameIssuer(opts.configuredIssuer, metadata.issuer)) {
-    findings.push({
-      level: 'warning',
-      message: `You configured the issuer ${opts.configuredIssuer}, but the MCP server trusts ${metadata.issuer}. The sign-in goes to ${metadata.issuer}; tokens from another issuer would be rejected by this server.`,
-    });
   }
   const methods = metadata.code_challenge_methods_supported;
   if (!methods?.includes('S256')) {

@@ -23,6 +23,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Profile } from '../../profiles/schema';
 import { explainFetchFailure } from '../../shared/fetch-with-timeout';
 import { createTracedFetch, type TraceRecorder } from '../../trace';
+import { redactUrl } from '../../trace/redact';
 import type {
   AuthorizationCallback,
   PendingRedirect,
@@ -45,9 +46,14 @@ import {
   type Transport,
 } from './discovery';
 import { FlowStepError, type Finding } from './notes';
-import { explainIssuerFailure, explainOAuthError } from './oauth-errors';
+import { grantedFromTokens } from './granted-scopes';
+import { chooseIssuer } from './issuer-check';
+import { permissionNotGranted } from './missing-permission';
+import { explainTokenFailure } from './oauth-errors';
 import { EngineOAuthProvider } from './sdk-provider';
-import type { SessionStore, StoredSession } from './session-store';
+import { sessionFits, type SessionStore, type StoredSession } from './session-store';
+import { describeTokens } from './token-report';
+import { freshTokenRejected } from './token-rejection';
 import { STEP_IDS, STEPS, type StepId } from './steps';
 import type { FlowResult, SessionSummary, SignOutReport, StepState } from './types';
 
@@ -57,6 +63,8 @@ export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus }
 export const MAX_STEP_UPS = 2;
 /** Refresh proactively when the access token has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
+const CANCEL_SUSPECTED =
+  'It looks like you pressed Cancel on the consent page: the browser came back to this app with no result (what Logto sends on Cancel; any web page could send the same, so the sign-in is still open). Try again, or Stop.';
 
 export interface FlowSettings {
   profileId: string;
@@ -72,6 +80,13 @@ export interface FlowSettings {
   prompt?: string;
   extraParams: Record<string, string>;
   refreshTokens: boolean;
+  /** The profile's fixed loopback redirect port, named in redirect URI advice. */
+  redirectPort?: number;
+  /**
+   * Without an issuer in the profile, a client secret is refused (it may only go to the issuer
+   * the user named). The command line sets this when its user gave a secret and no --issuer.
+   */
+  allowSecretToServerIssuer?: boolean;
 }
 
 export function settingsFromProfile(profile: Profile, clientSecret?: string): FlowSettings {
@@ -87,6 +102,7 @@ export function settingsFromProfile(profile: Profile, clientSecret?: string): Fl
     ...(profile.clientId && { clientId: profile.clientId }),
     ...(clientSecret && { clientSecret }),
     ...(profile.prompt && { prompt: profile.prompt }),
+    ...(profile.redirectPort !== undefined && { redirectPort: profile.redirectPort }),
   };
 }
 
@@ -130,6 +146,10 @@ export class Flow {
   private lastRefusal: Challenge | undefined;
   private pendingRedirect: PendingRedirect | undefined;
   private cancelled: string | undefined;
+  /** The sign-in URL being waited on, to open again after a suspected consent Cancel. */
+  private openRequest: URL | undefined;
+  /** Tokens from this flow's own sign-in that the server has not yet accepted once. */
+  private tokensFresh = false;
 
   constructor(
     readonly settings: FlowSettings,
@@ -302,8 +322,11 @@ export class Flow {
       const stored = await this.host.sessions.load(this.settings.profileId);
       const reusable =
         stored &&
-        stored.issuer === this.metadata!.issuer &&
-        (!this.settings.clientId || stored.client.client_id === this.settings.clientId);
+        sessionFits(stored, {
+          serverUrl: this.settings.serverUrl,
+          issuer: this.metadata!.issuer,
+          ...(this.settings.clientId && { clientId: this.settings.clientId }),
+        });
       if (reusable) {
         this.session = stored;
         this.client = stored.client;
@@ -316,7 +339,10 @@ export class Flow {
           'redirect',
           'token-exchange',
         ] as const) {
-          this.skip(id, 'Signed in already: this profile has tokens from this issuer.');
+          this.skip(
+            id,
+            'Signed in already: this profile has tokens from this issuer for this server.',
+          );
         }
       } else {
         await this.authorize(pauseBefore ? { pauseBefore } : {});
@@ -359,13 +385,21 @@ export class Flow {
     this.resourceMetadata = prm;
     const as = await this.step(
       'authorization-server-metadata',
-      `GET the discovery document of ${prm?.authorization_servers?.[0] ?? new URL('/', serverUrl).origin}`,
+      `GET the discovery document of ${this.settings.issuer ?? prm?.authorization_servers?.[0] ?? new URL('/', serverUrl).origin}`,
       pauseBefore,
       async (s) => {
+        // Before any request to an authorization server: is it the one the profile names?
+        const choice = chooseIssuer({
+          serverUrl,
+          ...(this.settings.issuer && { profileIssuer: this.settings.issuer }),
+          ...(prm && { resourceMetadata: prm }),
+          hasClientSecret: !!this.settings.clientSecret,
+          ...(this.settings.allowSecretToServerIssuer && { allowSecretToServerIssuer: true }),
+        });
+        s.findings.push(...choice.findings);
         const result = await readAuthorizationServerMetadata({
           serverUrl,
-          ...(prm && { resourceMetadata: prm }),
-          ...(this.settings.issuer && { configuredIssuer: this.settings.issuer }),
+          ...(choice.authorizationServer && { authorizationServer: choice.authorizationServer }),
           fetchFn: this.fetchFn,
         });
         s.findings.push(...result.findings);
@@ -462,11 +496,30 @@ export class Flow {
         }
         const preflight = await preflightAuthorization(
           built,
-          { clientId: client.client_id, redirectUri },
+          {
+            clientId: client.client_id,
+            redirectUri,
+            ...(this.resourceMetadata?.resource && {
+              serverResource: this.resourceMetadata.resource,
+            }),
+            ...(this.settings.redirectPort !== undefined && {
+              fixedRedirectPort: this.settings.redirectPort,
+            }),
+          },
           this.fetchFn,
         );
         s.findings.push(...preflight.findings);
-        approvedAtOnce = preflight.callback;
+        if (preflight.callback && client.client_secret) {
+          // The check's own answer must not become a confidential client's sign-in: its secret
+          // would go out with no person involved (issue: secret sent with no browser step).
+          s.findings.push({
+            level: 'info',
+            message:
+              'The issuer approved the check without anyone signing in; a confidential client still signs in in the browser, so that code is left unused.',
+          });
+        } else {
+          approvedAtOnce = preflight.callback;
+        }
         return built;
       },
     );
@@ -484,8 +537,15 @@ export class Flow {
           ...(extra(metadata, 'authorization_response_iss_parameter_supported') === true && {
             expectedIssuer: metadata.issuer,
           }),
+          onCancelSuspected: () => {
+            s.question = { code: 'consent_cancel_suspected', message: CANCEL_SUSPECTED };
+            // Recorded in the trace with the step's other findings when the step ends.
+            s.findings.push({ level: 'warning', message: CANCEL_SUSPECTED });
+            this.emit();
+          },
         }));
         if (this.cancelled) pending.cancel(this.cancelled);
+        this.openRequest = request.url;
         if (approvedAtOnce) {
           s.findings.push({
             level: 'info',
@@ -496,18 +556,23 @@ export class Flow {
             /^https?:$/.test(approvedAtOnce.protocol) ? 'loopback' : 'deep-link',
           );
         } else {
-          try {
-            await this.host.openAuthorizationUrl(request.url);
-          } catch (error) {
-            pending.cancel(`The sign-in page could not be opened: ${(error as Error).message}`);
-          }
+          // Not awaited: the browser's redirect may arrive (and wait for the token exchange)
+          // before the opener returns.
+          this.openSignInPage(request.url, pending);
         }
         s.status = 'waiting';
         this.emit();
-        const received = await pending.promise.catch((error: unknown) => {
-          const e = error as Error & { hint?: string; kind?: string };
-          throw new FlowStepError(e.message, e.hint, e.kind, { cause: error });
-        });
+        const received = await pending.promise
+          .catch((error: unknown) => {
+            const e = error as Error & { hint?: string; kind?: string };
+            throw new FlowStepError(e.message, e.hint, e.kind?.replace(/-/g, '_'), {
+              cause: error,
+            });
+          })
+          .finally(() => {
+            delete s.question;
+            this.openRequest = undefined;
+          });
         this.pendingRedirect = undefined;
         this.host.recorder.secrets.register(received.code, 'authorization_code');
         return received;
@@ -515,7 +580,14 @@ export class Flow {
     );
 
     await this.step('redirect', `Check the callback on ${redirectUri}`, pauseBefore, async (s) => {
-      s.findings.push(...describeCallback(callback, metadata));
+      s.findings.push(
+        {
+          level: 'info',
+          message: `The issuer redirected to ${redactUrl(callback.url)} (parameters: ${callback.parameters.join(', ')}).`,
+          specRef: 'RFC 6749 §4.1.2',
+        },
+        ...describeCallback(callback, metadata),
+      );
     });
 
     await this.step(
@@ -535,21 +607,28 @@ export class Flow {
             fetchFn: this.fetchFn,
           });
         } catch (error) {
-          // The issuer failing (down, slow, 5xx) is told apart from the issuer refusing.
-          const failure = explainIssuerFailure(metadata.token_endpoint, error);
-          if (failure) throw failure;
-          const code = (error as { errorCode?: string }).errorCode;
-          if (code) {
-            const explained = explainOAuthError(
-              { error: code, error_description: (error as Error).message },
-              { clientId: client.client_id, redirectUri },
-            );
-            throw new FlowStepError(explained.message, explained.fix, code, { cause: error });
-          }
-          throw error;
+          const failure = explainTokenFailure(error, metadata.token_endpoint, {
+            clientId: client.client_id,
+            redirectUri,
+          });
+          this.host.receiver.settle(callback.state, {
+            ok: false,
+            title: 'The sign-in failed at the token exchange',
+            message: failure.message,
+            ...(failure.fix && { hint: failure.fix }),
+          });
+          throw failure;
         }
         await this.saveTokens(tokens, { requestedScope: request.scope });
-        s.findings.push(...describeTokens(tokens, request.scope, this.settings.refreshTokens));
+        this.tokensFresh = true;
+        this.host.receiver.settle(callback.state, { ok: true });
+        s.findings.push(
+          ...describeTokens(tokens, {
+            requested: request.scope,
+            wantedRefresh: this.settings.refreshTokens,
+            ...(request.resource && { resource: request.resource }),
+          }).findings,
+        );
       },
     );
   }
@@ -576,6 +655,7 @@ export class Flow {
       },
       ...(tokens.expires_in !== undefined && { expiresAt: Date.now() + tokens.expires_in * 1000 }),
       issuer: this.metadata!.issuer,
+      serverUrl: this.settings.serverUrl,
       authorizationServerUrl: this.authorizationServerUrl,
       client: this.client as StoredSession['client'],
       ...(this.resource && { resource: this.resource }),
@@ -643,7 +723,9 @@ export class Flow {
       await this.refreshIfExpiring();
       this.lastRefusal = undefined;
       try {
-        return await operation();
+        const result = await operation();
+        this.tokensFresh = false;
+        return result;
       } catch (error) {
         const refusal = this.lastRefusal as Challenge | undefined;
         if (!refusal) throw error;
@@ -666,6 +748,13 @@ export class Flow {
         if (refusal.insufficientScope) {
           const missing =
             refusal.missingScopes ?? refusal.scope ?? this.resourceMetadata?.scopes_supported ?? [];
+          // Scopes already asked for and left out of the token: the user lacks the permission,
+          // and another sign-in would end the same way (Logto drops them silently).
+          const requested = this.session?.requestedScope ?? [];
+          const notYetRequested = missing.filter((scope) => !requested.includes(scope));
+          if (missing.length && !notYetRequested.length) {
+            throw permissionNotGranted(missing, this.resource, error);
+          }
           if (stepUps >= MAX_STEP_UPS) {
             throw new FlowStepError(
               `The server still refuses after ${MAX_STEP_UPS} step-ups for more scopes (missing: ${missing.join(' ') || 'not said'}).`,
@@ -677,18 +766,27 @@ export class Flow {
           stepUps++;
           this.note({
             level: 'warning',
-            message: `The server answered 403 ${refusal.error}${refusal.error === 'insufficient_scope' ? '' : ' (a non-standard code for insufficient_scope)'}; missing scope(s): ${missing.join(' ') || 'not said'}. Signing in again with them.`,
+            message: `The server answered 403 ${refusal.error}${refusal.error === 'insufficient_scope' ? '' : ' (a non-standard code for insufficient_scope)'}; missing scope(s): ${missing.join(' ') || 'not said'}. Signing in again with ${notYetRequested.join(' ') || 'them'}, not asked for yet.`,
             specRef: 'RFC 6750 §3.1; MCP Authorization §Scope Challenge Handling',
           });
-          await this.authorize({ stepUp: missing });
+          await this.authorize({ stepUp: notYetRequested.length ? notYetRequested : missing });
           await this.reconnectAfterSignIn();
           continue;
+        }
+        if (refusal.status === 401 && this.tokensFresh) {
+          throw freshTokenRejected({
+            refusal,
+            accessToken: this.session?.tokens.access_token,
+            resource: this.resource,
+            serverResource: this.resourceMetadata?.resource,
+            cause: error,
+          });
         }
         if (refusal.status === 401 && signIns < 1) {
           signIns++;
           this.note({
             level: 'warning',
-            message: `The server rejected the access token (${refusal.error ?? '401'}${refusal.errorDescription ? `: ${refusal.errorDescription}` : ''}) and it could not be refreshed. Signing in again.`,
+            message: `The server rejected the stored access token (${refusal.error ?? '401'}${refusal.errorDescription ? `: ${refusal.errorDescription}` : ''}) and it could not be refreshed (expired or revoked since it was issued). Signing in again.`,
           });
           await this.host.sessions.clear(this.settings.profileId);
           this.session = undefined;
@@ -743,19 +841,9 @@ export class Flow {
       });
       return summarize(this.session!);
     } catch (error) {
-      const code = (error as { errorCode?: string }).errorCode;
-      const explained = code
-        ? explainOAuthError(
-            { error: code, error_description: (error as Error).message },
-            { clientId: session.client.client_id },
-          )
-        : undefined;
-      throw new FlowStepError(
-        explained?.message ?? (error as Error).message,
-        explained?.fix,
-        code,
-        { cause: error },
-      );
+      throw explainTokenFailure(error, this.metadata.token_endpoint, {
+        clientId: session.client.client_id,
+      });
     }
   }
 
@@ -895,10 +983,43 @@ export class Flow {
     };
   }
 
-  /** Stops a flow that waits for the sign-in; its step fails with `reason`. */
+  /**
+   * Stops a flow that waits for the sign-in; its step fails with `reason`. After a suspected
+   * consent Cancel, stopping confirms it: the step fails as cancelled on the consent page.
+   */
   cancel(reason = 'The sign-in was cancelled in the app.'): void {
     this.cancelled = reason;
-    this.pendingRedirect?.cancel(reason);
+    if (this.state('sign-in').question) this.pendingRedirect?.decline();
+    else this.pendingRedirect?.cancel(reason);
+  }
+
+  /** Whether the sign-in waits for an answer to a question (Try again / Stop). */
+  get question(): StepState['question'] {
+    return this.state('sign-in').question;
+  }
+
+  /** After a suspected consent Cancel: open the sign-in page again; the same sign-in goes on. */
+  retrySignIn(): void {
+    const state = this.state('sign-in');
+    if (!state.question || !this.openRequest || !this.pendingRedirect) {
+      throw new FlowStepError(
+        'The sign-in is not waiting for an answer.',
+        undefined,
+        'no_question',
+      );
+    }
+    delete state.question;
+    state.findings.push({ level: 'info', message: 'Opened the sign-in page again.' });
+    this.emit();
+    this.openSignInPage(this.openRequest, this.pendingRedirect);
+  }
+
+  private openSignInPage(url: URL, pending: PendingRedirect): void {
+    void Promise.resolve()
+      .then(() => this.host.openAuthorizationUrl(url))
+      .catch((error: unknown) => {
+        pending.cancel(`The sign-in page could not be opened: ${(error as Error).message}`);
+      });
   }
 
   get summary(): SessionSummary | undefined {
@@ -917,14 +1038,19 @@ function extra(metadata: AuthorizationServerMetadata, field: string): unknown {
 }
 
 export function summarize(session: StoredSession): SessionSummary {
+  const derived = grantedFromTokens(session.tokens, session.requestedScope);
   return {
     issuer: session.issuer,
     clientId: session.client.client_id,
+    ...(session.serverUrl && { serverUrl: session.serverUrl }),
     requestedScope: session.requestedScope,
     hasRefreshToken: !!session.tokens.refresh_token,
     hasIdToken: !!session.tokens.id_token,
     ...(session.resource && { resource: session.resource }),
-    ...(session.tokens.scope && { grantedScope: session.tokens.scope.split(' ') }),
+    grantedScope: derived.granted,
+    grantedBecause: derived.evidence,
+    ...(derived.missingApiScopes.length && { missingApiScopes: derived.missingApiScopes }),
+    ...(session.tokens.scope !== undefined && { responseScope: session.tokens.scope }),
     ...(session.expiresAt && { expiresAt: session.expiresAt }),
   };
 }
@@ -950,45 +1076,6 @@ function describeCallback(
     findings.push({
       level: 'info',
       message: 'The issuer does not advertise RFC 9207 iss in responses; nothing more to check.',
-    });
-  }
-  return findings;
-}
-
-function describeTokens(
-  tokens: OAuthTokens,
-  requested: string[],
-  wantedRefresh: boolean,
-): Finding[] {
-  const findings: Finding[] = [];
-  const isJwt = tokens.access_token.split('.').length === 3;
-  findings.push({
-    level: 'info',
-    message: isJwt
-      ? 'Access token: a JWT (the server verifies its signature, issuer, audience and expiry).'
-      : `Access token: opaque (${tokens.access_token.length} characters; the server checks it at the issuer’s userinfo endpoint).`,
-  });
-  if (tokens.expires_in !== undefined)
-    findings.push({ level: 'info', message: `Expires in ${tokens.expires_in} s.` });
-  if (tokens.scope !== undefined) {
-    const granted = new Set(tokens.scope.split(' ').filter(Boolean));
-    const dropped = requested.filter((s) => !granted.has(s));
-    findings.push({
-      level: 'info',
-      message: `Granted scope: ${[...granted].join(' ') || '(none)'}`,
-    });
-    if (dropped.length) {
-      findings.push({
-        level: 'warning',
-        message: `Requested but not granted: ${dropped.join(' ')}. Logto drops unknown scopes silently, and puts only API scopes the user has through roles in a resource's JWT.`,
-      });
-    }
-  }
-  if (wantedRefresh && !tokens.refresh_token) {
-    findings.push({
-      level: 'warning',
-      message:
-        'No refresh token: Logto issues one only with offline_access AND prompt=consent, for an app allowed to refresh.',
     });
   }
   return findings;

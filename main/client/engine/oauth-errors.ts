@@ -1,6 +1,6 @@
 /**
  * An OAuth error answer, explained in the issuer's terms: what it means for this app and what to
- * change. Logto's descriptions are in LOGTO-FACTS.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
+ * change. Logto's descriptions are in docs/logto.md; others get the RFC 6749 §4.1.2.1 / §5.2 meaning.
  */
 
 import { FlowStepError } from './notes';
@@ -23,6 +23,12 @@ export function explainOAuthError(
     resource?: string;
     issuer?: string;
     scope?: string;
+    /** The scope(s) the issuer named as refused (Logto's `scope` parameter next to invalid_scope). */
+    refusedScope?: string;
+    /** The MCP server's own resource indicator (its protected resource metadata). */
+    serverResource?: string;
+    /** The profile's fixed loopback redirect port, if it has one. */
+    fixedRedirectPort?: number;
   },
 ): Explained {
   const said = answer.error_description ? ` (“${answer.error_description}”)` : '';
@@ -35,14 +41,23 @@ export function explainOAuthError(
     case 'invalid_redirect_uri':
       return {
         message: `The issuer refuses the redirect URI ${ctx.redirectUri ?? ''}: it is not registered for client ${ctx.clientId ?? ''}${said}.`,
-        fix: `In Logto Console → Applications → your app → Redirect URIs, add exactly ${ctx.redirectUri ?? ''} and save. (Native apps accept loopback URIs on any port; SPA and web apps need the exact port.)`,
+        fix: redirectUriFix(ctx.redirectUri, ctx.clientId, ctx.fixedRedirectPort),
       };
     case 'invalid_target':
       return {
         message: `The issuer does not know the resource indicator ${ctx.resource ?? ''}${said}.`,
-        fix: `Create an API resource in Logto (Console → API resources) whose identifier is exactly ${ctx.resource ?? ''} (trailing slash included), or set the profile's resource to "none" to get an opaque token checked at userinfo.`,
+        fix:
+          ctx.serverResource && ctx.serverResource !== ctx.resource
+            ? `The MCP server's own resource indicator is ${ctx.serverResource}: set the profile's Resource to automatic (or to exactly ${ctx.serverResource}), and make sure Logto Console → API resources has an API whose identifier is exactly ${ctx.serverResource} (trailing slash included).`
+            : `Create an API resource in Logto (Console → API resources) whose identifier is exactly ${ctx.resource ?? ''} (trailing slash included), or set the profile's resource to "none" to get an opaque token checked at userinfo.`,
       };
     case 'invalid_scope':
+      if (ctx.refusedScope) {
+        return {
+          message: `The issuer refuses the scope ${ctx.refusedScope} for client ${ctx.clientId ?? ''}${said}, before anyone signed in.`,
+          fix: `A third-party Logto app may ask only for the scopes enabled in its permissions: in Logto Console → Applications → ${ctx.clientId ?? 'the app'} → Permissions, add ${ctx.refusedScope} (user data or API permissions), or remove ${ctx.refusedScope} from the profile's scopes.`,
+        };
+      }
       return {
         message: `The issuer refuses the requested scopes ${ctx.scope ?? ''}${said}.`,
         fix: 'Remove scopes the issuer does not support, or add the permission to the API resource and a role that grants it.',
@@ -87,6 +102,34 @@ export function explainOAuthError(
 }
 
 /**
+ * RFC 8252 §7.3 loopback redirect URIs. A Logto Native app matches a registered portless
+ * http://127.0.0.1/callback on any port (docs/logto.md), so that is the one to register: the port
+ * this app listens on changes at every launch and must never be advised. SPA and Traditional web
+ * apps match exactly: there a fixed port is the only URI that stays valid.
+ */
+export function redirectUriFix(
+  redirectUri: string | undefined,
+  clientId: string | undefined,
+  fixedPort: number | undefined,
+): string {
+  const app = `Logto Console → Applications → ${clientId ?? 'your app'} → Redirect URIs`;
+  const url = redirectUri ? URL.parse(redirectUri) : null;
+  const loopback =
+    url?.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname);
+  if (!url || !loopback) {
+    return `In ${app}, add exactly ${redirectUri ?? 'the redirect URI'} and save (a desktop app should be a Native app).`;
+  }
+  const portless = `${url.protocol}//${url.hostname}${url.pathname}`;
+  if (fixedPort !== undefined) {
+    return `In ${app}, add exactly ${url.protocol}//${url.hostname}:${fixedPort}${url.pathname} (this profile's fixed redirect port) and save. On a Native app the portless ${portless} covers every port.`;
+  }
+  return (
+    `If it is a Native app: in ${app}, add ${portless} (no port: Logto matches a Native app's loopback URI on any port) and save. ` +
+    `If it is an SPA or a Traditional web app (exact match only): use a Native app for a desktop client, or set a fixed redirect port in the profile (Profile settings → Redirect port) and register http://${url.hostname}:<that port>${url.pathname}; this app's own port changes at every launch.`
+  );
+}
+
+/**
  * The issuer failed rather than refused: it could not be reached, did not answer in time, or
  * answered 5xx or something that is not an OAuth answer. Says which endpoint and what happened;
  * undefined for a genuine OAuth refusal (invalid_grant...), which explainOAuthError words.
@@ -110,4 +153,25 @@ export function explainIssuerFailure(endpoint: string, error: unknown): FlowStep
     typeof code === 'string' ? code : 'issuer_unavailable',
     { cause: error },
   );
+}
+
+/** A failed code or refresh exchange: the issuer failing (down, 5xx) told apart from refusing. */
+export function explainTokenFailure(
+  error: unknown,
+  endpoint: string,
+  ctx: { clientId: string; redirectUri?: string },
+): FlowStepError {
+  const failure = explainIssuerFailure(endpoint, error);
+  if (failure) return failure;
+  const code = (error as { errorCode?: string }).errorCode;
+  if (!code) {
+    return error instanceof FlowStepError
+      ? error
+      : new FlowStepError((error as Error).message, undefined, undefined, { cause: error });
+  }
+  const explained = explainOAuthError(
+    { error: code, error_description: (error as Error).message },
+    ctx,
+  );
+  return new FlowStepError(explained.message, explained.fix, code, { cause: error });
 }

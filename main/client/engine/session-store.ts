@@ -17,6 +17,8 @@ const SessionSchema = z.object({
   /** Epoch ms when the access token expires, if the issuer said. */
   expiresAt: z.number().optional(),
   issuer: z.string(),
+  /** The MCP server the tokens were obtained for; a session is reused only for that server. */
+  serverUrl: z.string().optional(),
   authorizationServerUrl: z.string(),
   client: z.looseObject({ client_id: z.string(), client_secret: z.string().optional() }),
   resource: z.string().optional(),
@@ -24,6 +26,21 @@ const SessionSchema = z.object({
 });
 
 export type StoredSession = z.infer<typeof SessionSchema>;
+
+/**
+ * Whether a stored session belongs to this server, issuer and client. A session from before
+ * sessions named their server fits no server: signing in again is the safe answer.
+ */
+export function sessionFits(
+  session: StoredSession,
+  want: { serverUrl: string; issuer?: string; clientId?: string },
+): boolean {
+  return (
+    session.serverUrl === want.serverUrl &&
+    (want.issuer === undefined || session.issuer === want.issuer) &&
+    (want.clientId === undefined || session.client.client_id === want.clientId)
+  );
+}
 
 export class SessionStore {
   constructor(private readonly secrets: SecretStore) {}

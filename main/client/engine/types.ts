@@ -16,6 +16,11 @@ export interface StepState extends StepInfo {
   preview?: string;
   findings: Finding[];
   error?: { message: string; fix?: string; code?: string };
+  /**
+   * The step waits for the person to choose: after a bare callback (a suspected consent Cancel),
+   * Try again (continue) or Stop (cancel).
+   */
+  question?: { code: 'consent_cancel_suspected'; message: string };
 }
 
 export interface FlowResult {
@@ -27,9 +32,18 @@ export interface FlowResult {
 export interface SessionSummary {
   issuer: string;
   clientId: string;
+  /** The MCP server this session was made for. */
+  serverUrl?: string;
   resource?: string;
   requestedScope: string[];
+  /** What came back, derived from the tokens themselves (ID token, refresh token, JWT scope). */
   grantedScope?: string[];
+  /** Why each granted scope counts as granted. */
+  grantedBecause?: Record<string, string>;
+  /** Requested API scopes the JWT access token does not carry: the user lacks the permission. */
+  missingApiScopes?: string[];
+  /** The token response's `scope`, as the issuer sent it. */
+  responseScope?: string;
   expiresAt?: number;
   hasRefreshToken: boolean;
   hasIdToken: boolean;

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen } from '../../shared/listen';
-import type { DeliveryResult, RedirectReceiver } from './receiver';
+import type { DeliveryResult, RedirectReceiver, SignInOutcome } from './receiver';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 export const LOOPBACK_CALLBACK_PATH = '/callback';
@@ -18,6 +18,8 @@ export interface LoopbackListenerOptions {
   /** 0 (the default) lets the system pick a free port. */
   port?: number;
   path?: string;
+  /** How long the page waits for the token exchange before saying it is still finishing; 15 s. */
+  outcomeWaitMs?: number;
 }
 
 export interface LoopbackListener {
@@ -77,7 +79,15 @@ export async function startLoopbackListener(
       return;
     }
     const result = opts.receiver.deliver(`${redirectUri}${url.search}`, 'loopback');
-    send(res, statusFor(result), pageFor(result));
+    if (result.status !== 'completed') {
+      send(res, statusFor(result), pageFor(result));
+      return;
+    }
+    // "Signed in" only once the code has become tokens (issue: a page must not claim success the
+    // token exchange then denies).
+    void settledPage(result.outcome, opts.outcomeWaitMs ?? 15_000).then((page) =>
+      send(res, 200, page),
+    );
   };
 
   const listening = await listen(handler, {
@@ -91,9 +101,41 @@ export async function startLoopbackListener(
   return { redirectUri, port: listening.port, close: () => listening.close() };
 }
 
+async function settledPage(outcome: Promise<SignInOutcome>, waitMs: number): Promise<PageContent> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), waitMs);
+    timer.unref();
+  });
+  const settled = await Promise.race([outcome, late]);
+  clearTimeout(timer);
+  if (!settled) {
+    return {
+      tone: 'cancelled',
+      title: 'Finishing the sign-in',
+      message:
+        'MCP Auth Desktop received the code and is still exchanging it for tokens. Return to the app to see how it ends.',
+    };
+  }
+  if (settled.ok) {
+    return {
+      tone: 'success',
+      title: 'Signed in — you can return to MCP Auth Desktop',
+      message:
+        'The sign-in is complete: the code was exchanged for tokens. You can close this tab.',
+    };
+  }
+  return {
+    tone: 'error',
+    title: settled.title,
+    message: settled.message,
+    ...(settled.hint !== undefined && { hint: settled.hint }),
+  };
+}
+
 /** 200 when the response reached its flow (whatever the outcome), 4xx when it was refused. */
 function statusFor(result: DeliveryResult): number {
-  if (result.status !== 'rejected') return 200;
+  if (result.status !== 'rejected' || result.reason === 'cancel-suspected') return 200;
   return result.reason === 'oversized' ? 414 : 400;
 }
 
@@ -110,8 +152,7 @@ function pageFor(result: DeliveryResult): PageContent {
   const tone: Tone =
     result.status === 'completed'
       ? 'success'
-      : (result.status === 'failed' && result.kind === 'consent-cancelled') ||
-          (result.status === 'rejected' && result.reason === 'ambiguous-cancel')
+      : result.status === 'rejected' && result.reason === 'cancel-suspected'
         ? 'cancelled'
         : 'error';
   return {

@@ -26,6 +26,10 @@ export interface AuthorizationCallback {
   source: RedirectSource;
   /** The redirect URI this flow registered; the token request must repeat it exactly. */
   redirectUri: string;
+  /** The callback exactly as it arrived (it holds the code: redact it before showing it). */
+  url: string;
+  /** The names of the parameters the issuer put in the redirect, in order. */
+  parameters: string[];
 }
 
 export interface ExpectOptions {
@@ -38,13 +42,25 @@ export interface ExpectOptions {
    * the response must then carry exactly this `iss` (RFC 9207), or it is rejected.
    */
   expectedIssuer?: string;
+  /**
+   * Called when a bare callback (no parameters) reaches this flow's address: Logto's consent
+   * Cancel looks exactly like that, but so does any web page's `<img src=".../callback">`, so the
+   * flow is not ended; the engine asks the person whether to try again or stop.
+   */
+  onCancelSuspected?: () => void;
 }
 
 export interface PendingRedirect {
   promise: Promise<AuthorizationCallback>;
   /** Ends the flow with a FlowCancelledError; does nothing once the flow has ended. */
   cancel(reason?: string): void;
+  /** The person confirmed they cancelled on the consent page: ends it with ConsentCancelledError. */
+  decline(): void;
 }
+
+/** How the sign-in a callback completed really ended: told to the browser page after the token exchange. */
+export type SignInOutcome =
+  { ok: true } | { ok: false; title: string; message: string; hint?: string };
 
 // ---------------------------------------------------------------------------------------------
 // How a flow can fail
@@ -185,7 +201,7 @@ export class AuthorizationResponseError extends RedirectFlowError {
 
 /**
  * The user pressed Cancel on the issuer's consent screen. Logto (v1.37) then redirects with no
- * parameters at all: no code, no state, no error (LOGTO-FACTS.md). Not a protocol error.
+ * parameters at all: no code, no state, no error (docs/logto.md). Not a protocol error.
  */
 export class ConsentCancelledError extends RedirectFlowError {
   readonly kind = 'consent-cancelled' as const;
@@ -228,7 +244,7 @@ export class RedirectTimeoutError extends RedirectFlowError {
     super(
       'The sign-in timed out',
       `The sign-in was not completed within ${formatDuration(timeoutMs)}.`,
-      'Start the sign-in again from MCP Auth Desktop and finish it in the browser; if the browser did not open, copy the sign-in link from the app.',
+      'Start the sign-in again and finish it in the browser; if no browser opened, open the sign-in link it showed yourself.',
     );
     this.name = 'RedirectTimeoutError';
   }
@@ -280,7 +296,7 @@ export type RejectionReason =
   | 'redirect-uri-mismatch'
   | 'missing-code'
   | 'no-pending-flow'
-  | 'ambiguous-cancel';
+  | 'cancel-suspected';
 
 interface DeliveryText {
   source: RedirectSource;
@@ -290,14 +306,17 @@ interface DeliveryText {
 }
 
 export type DeliveryResult =
-  /** The waiting flow received its code. */
-  | (DeliveryText & { status: 'completed'; state: string })
+  /**
+   * The waiting flow received its code. `outcome` settles once the engine has exchanged it (or
+   * failed to), so a page can say "Signed in" only when it is true.
+   */
+  | (DeliveryText & { status: 'completed'; state: string; outcome: Promise<SignInOutcome> })
   /** The waiting flow ended with this error (its promise rejects with it). */
   | (DeliveryText & {
       status: 'failed';
       state: string;
-      kind: 'authorization-error' | 'consent-cancelled' | 'issuer-mismatch';
-      error: AuthorizationResponseError | ConsentCancelledError | IssuerMismatchError;
+      kind: 'authorization-error' | 'issuer-mismatch';
+      error: AuthorizationResponseError | IssuerMismatchError;
     })
   /** Refused; no flow was completed or disturbed. */
   | (DeliveryText & { status: 'rejected'; reason: RejectionReason; state?: string });
@@ -310,6 +329,7 @@ interface Flow {
   base: string;
   expectedIssuer: string | undefined;
   timer: NodeJS.Timeout;
+  onCancelSuspected: (() => void) | undefined;
   resolve(callback: AuthorizationCallback): void;
   reject(error: RedirectFailure): void;
 }
@@ -342,6 +362,7 @@ export interface RedirectReceiverOptions {
 export class RedirectReceiver {
   private readonly flows = new Map<string, Flow>();
   private readonly ended = new Map<string, { how: EndedHow; base: string }>();
+  private readonly unsettled = new Map<string, (outcome: SignInOutcome) => void>();
   private readonly deepLinkBases: Set<string>;
   private readonly onDelivery: (result: DeliveryResult) => void;
 
@@ -406,6 +427,7 @@ export class RedirectReceiver {
       base: redirectBase(url),
       expectedIssuer,
       timer,
+      onCancelSuspected: opts.onCancelSuspected,
       resolve,
       reject,
     };
@@ -417,7 +439,18 @@ export class RedirectReceiver {
           this.end(flow, 'cancelled').reject(new FlowCancelledError(reason));
         }
       },
+      decline: () => {
+        if (this.flows.get(state) === flow) {
+          this.end(flow, 'cancelled').reject(new ConsentCancelledError());
+        }
+      },
     };
+  }
+
+  /** Tells the page of a completed callback how the sign-in ended (after the token exchange). */
+  settle(state: string, outcome: SignInOutcome): void {
+    this.unsettled.get(state)?.(outcome);
+    this.unsettled.delete(state);
   }
 
   /** Ends every waiting flow, e.g. when the app quits. */
@@ -526,11 +559,9 @@ export class RedirectReceiver {
           "Check the issuer's response mode, then start the sign-in again.",
         );
       }
-      // Logto's consent Cancel: no parameters at all. Attribute it only when unambiguous.
+      // Logto's consent Cancel: no parameters at all (docs/logto.md). Any page that knows the
+      // address can send the same, so nothing ends here: the waiting sign-ins ask the person.
       const candidates = [...this.flows.values()].filter((flow) => flow.base === base);
-      const [only] = candidates;
-      if (only && candidates.length === 1)
-        return this.fail(only, new ConsentCancelledError(), source);
       if (candidates.length === 0) {
         return reject(
           'no-pending-flow',
@@ -539,11 +570,18 @@ export class RedirectReceiver {
           RETRY,
         );
       }
+      for (const flow of candidates) {
+        try {
+          flow.onCancelSuspected?.();
+        } catch {
+          // The question is a courtesy; a failing observer must not change the sign-in.
+        }
+      }
       return reject(
-        'ambiguous-cancel',
-        'Sign-in was cancelled',
-        `A sign-in was cancelled on the consent screen, but ${candidates.length} sign-ins are waiting at this address and the response does not say which; they keep waiting until they finish or time out.`,
-        'Cancel the sign-ins you no longer need in MCP Auth Desktop.',
+        'cancel-suspected',
+        'It looks like you pressed Cancel on the consent page',
+        'The sign-in came back without a result, which is what Logto sends when Cancel is pressed on the consent page. The sign-in is still open: nothing was granted and nothing was ended.',
+        'Return to MCP Auth Desktop and choose Try again or Stop.',
       );
     }
 
@@ -633,25 +671,34 @@ export class RedirectReceiver {
 
     if (code === undefined) return missingCode();
 
+    const outcome = new Promise<SignInOutcome>((resolve) => this.unsettled.set(state, resolve));
+    if (this.unsettled.size > REMEMBERED_ENDED_FLOWS) {
+      const oldest = this.unsettled.keys().next();
+      if (!oldest.done) this.unsettled.delete(oldest.value);
+    }
     this.end(flow, 'completed').resolve({
       code,
       state,
       ...(iss === undefined ? {} : { iss }),
       source,
       redirectUri: flow.redirectUri,
+      url: url.href,
+      parameters: names,
     });
     return {
       status: 'completed',
       state,
       source,
-      title: 'Signed in — you can return to MCP Auth Desktop',
-      message: 'The sign-in is complete. You can close this tab.',
+      outcome,
+      title: 'Code received — finishing the sign-in in MCP Auth Desktop',
+      message:
+        'The issuer sent the authorization code back; MCP Auth Desktop now exchanges it for tokens.',
     };
   }
 
   private fail(
     flow: Flow,
-    error: AuthorizationResponseError | ConsentCancelledError | IssuerMismatchError,
+    error: AuthorizationResponseError | IssuerMismatchError,
     source: RedirectSource,
   ): DeliveryResult {
     this.end(flow, 'failed').reject(error);

@@ -156,7 +156,9 @@ function algorithmMessage(): string {
  * checked by jose. An unknown kid refetches the JWKS once per cooldown, which is how key rotation
  * reaches us without a restart.
  */
-export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
+export function createJwtVerifier(
+  opts: JwtVerifierOptions,
+): TokenVerifier & { prefetchKeys(): Promise<void> } {
   let keySet: { uri: string; getKey: ReturnType<typeof createRemoteJWKSet> } | undefined;
 
   const keysFor = (uri: string) => {
@@ -173,7 +175,13 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     return keySet.getKey;
   };
 
-  return async (token) => {
+  /** Fetches discovery and the JWKS now instead of on the first token (see McpApp.prefetchIssuerKeys). */
+  const prefetchKeys = async () => {
+    const metadata = await opts.metadata.get();
+    if (metadata.jwks_uri) await keysFor(metadata.jwks_uri).reload();
+  };
+
+  const verify: TokenVerifier = async (token) => {
     let header: ReturnType<typeof decodeProtectedHeader>;
     let unverified: JWTPayload;
     try {
@@ -238,4 +246,5 @@ export function createJwtVerifier(opts: JwtVerifierOptions): TokenVerifier {
     };
     return info;
   };
+  return Object.assign(verify, { prefetchKeys });
 }

@@ -25,6 +25,8 @@ export function ConnectionView({ view }: { view: ProfileView }) {
   );
   const demoUsers = profile.kind === 'sandbox' ? info.sandbox.users : undefined;
   const flowActive = flow?.status === 'running' || flow?.status === 'paused';
+  // "Signed in" only when it is true now: never beside a failed or cancelled run.
+  const showSession = !!session && !flowActive && (!flow || flow.status === 'signed-in');
   // Beside the failure when the server refused the issuer, else before connecting.
   const mismatchFailed = flow?.status === 'failed' && flow.error?.code === 'issuer_mismatch';
 
@@ -59,8 +61,14 @@ export function ConnectionView({ view }: { view: ProfileView }) {
           onDismiss={() => sessions.dismissSignOut(profile.id)}
         />
       )}
-      {session && !flowActive && (
+      {session && showSession && (
         <SessionPanel profileId={profile.id} session={session} whoami={whoami} />
+      )}
+      {session && !showSession && !flowActive && (
+        <p className="muted">
+          Tokens from an earlier sign-in are still stored for this profile; they are used on the
+          next Connect, or forgotten with Sign out after connecting.
+        </p>
       )}
 
       {flow ? (

@@ -1,6 +1,8 @@
 import type { FlowView, SandboxInfo } from '../../../preload/api';
+import { FailureDoctor } from '../doctor/FailureDoctor';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Spinner } from '../ui/Icon';
+import { CancelQuestion } from './CancelQuestion';
 import { SignInLink } from './SignInLink';
 import { isWaitingForSignIn } from './StepStatusBadge';
 
@@ -13,13 +15,15 @@ export function FlowStatusBanner(props: {
   const current =
     flow.steps.find((step) => step.status === 'running' || step.status === 'waiting') ??
     flow.steps.find((step) => step.status === 'pending');
-  const signingIn = flow.status === 'running' && isWaitingForSignIn(flow.steps, false);
+  const asking = flow.steps.some((step) => step.question);
+  const signingIn = flow.status === 'running' && !asking && isWaitingForSignIn(flow.steps, false);
   const failedStep = flow.steps.find((step) => step.status === 'failed');
   const error = flow.error ?? failedStep?.error;
 
   return (
     <div className="flow-status" aria-live="polite">
-      {flow.status === 'running' && !signingIn && (
+      {asking && <CancelQuestion flow={flow} />}
+      {flow.status === 'running' && !signingIn && !asking && (
         <Callout tone="info" title={<>Working… {current ? current.title : ''}</>}>
           <p className="flow-status__line">
             <Spinner /> The steps below update as each one finishes.
@@ -47,6 +51,7 @@ export function FlowStatusBanner(props: {
       {flow.status === 'cancelled' && (
         <Callout tone="warning" title="Cancelled">
           <p>{error?.message ?? 'The sign-in was cancelled. Connect again to start over.'}</p>
+          {error?.fix && <p>{error.fix}</p>}
         </Callout>
       )}
       {flow.status === 'failed' && error && (
@@ -61,6 +66,7 @@ export function FlowStatusBanner(props: {
               <a href={`#step-${failedStep.id}`}>Go to the failed step and its HTTP exchanges</a>
             </p>
           )}
+          <FailureDoctor key={flow.flowId} profileId={flow.profileId} code={error.code} />
         </>
       )}
     </div>

@@ -3,7 +3,9 @@ import type { FormEvent } from 'react';
 import type { Profile } from '../../../preload/api';
 import { useApi } from '../api/api-context';
 import { describeError } from '../api/errors';
+import { useFlows } from '../state/flow-store';
 import { useProfiles } from '../state/profile-store';
+import { useSessions } from '../state/session-store';
 import { Callout, ErrorWithFix } from '../ui/Callout';
 import { Field } from '../ui/Field';
 import { Icon } from '../ui/Icon';
@@ -35,16 +37,20 @@ type SaveState =
   | { state: 'failed'; error: { message: string; fix?: string; code?: string } };
 
 /**
- * Edits one profile. Everything typed stays in this component's state until a save succeeds: a
- * validation error or a failed save loses nothing. Main validates as the person types (debounced),
+ * Edits one profile. Everything typed stays until a save succeeds: a validation error, a failed
+ * save, or leaving the tab loses nothing (unsaved edits wait in the profile store). Main validates as the person types (debounced),
  * and its messages appear next to the fields they name.
  */
 export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft: boolean }) {
   const api = useApi();
   const store = useProfiles();
+  const flows = useFlows();
+  const sessions = useSessions();
   const baseline = useMemo(() => formFromProfile(profile), [profile]);
-  const [form, setForm] = useState<ProfileForm>(baseline);
-  const [secret, setSecret] = useState('');
+  // Edits left unsaved when the editor last closed (another tab, another profile) come back.
+  const kept = store.unsaved[profile.id];
+  const [form, setForm] = useState<ProfileForm>(kept?.form ?? baseline);
+  const [secret, setSecret] = useState(kept?.secret ?? '');
   const [remoteIssues, setRemoteIssues] = useState<Issue[]>([]);
   const [save, setSave] = useState<SaveState>({ state: 'idle' });
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -58,6 +64,10 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
   }, [save.state]);
 
   const dirty = isDraft || secret !== '' || !sameInput(form, baseline);
+  const { keepUnsaved } = store;
+  useEffect(() => {
+    keepUnsaved(profile.id, dirty ? { form, secret } : undefined);
+  }, [keepUnsaved, profile.id, dirty, form, secret]);
   const issues = useMemo(() => [...localIssues(form), ...remoteIssues], [form, remoteIssues]);
   const byField = useMemo(() => issuesByField(issues, form), [issues, form]);
   const errorsOf = (key: FieldKey) => byField.get(key);
@@ -104,6 +114,10 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
       setSecret('');
       setForm(formFromProfile(result.profile));
       setSave({ state: 'saved', at: Date.now() });
+      keepUnsaved(result.profile.id, undefined);
+      // What an earlier run showed described the old settings (another server or client ID).
+      flows.forget(result.profile.id);
+      void sessions.reset(result.profile.id);
       await store.saved(result.profile);
     } catch (error) {
       setSave({ state: 'failed', error: describeError(error) });
@@ -306,6 +320,9 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
           redirects={store.info.redirects}
           errors={errorsOf('redirectMode')}
           onChange={(redirectMode) => update({ redirectMode })}
+          port={form.redirectPort}
+          portErrors={errorsOf('redirectPort')}
+          onPortChange={(redirectPort) => update({ redirectPort })}
         />
       </section>
 

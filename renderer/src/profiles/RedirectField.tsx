@@ -21,8 +21,11 @@ export function RedirectField(props: {
   redirects: readonly RedirectInfo[];
   errors: readonly string[] | undefined;
   onChange: (mode: Profile['redirectMode']) => void;
+  port: string;
+  portErrors: readonly string[] | undefined;
+  onPortChange: (port: string) => void;
 }) {
-  const { mode, redirects, errors, onChange } = props;
+  const { mode, redirects, errors, onChange, port, portErrors, onPortChange } = props;
   const current = redirects.find((redirect) => redirect.mode === mode);
   const modes = (['loopback', 'custom-scheme'] as const).filter(
     (m) => m === mode || redirects.some((redirect) => redirect.mode === m),
@@ -42,6 +45,31 @@ export function RedirectField(props: {
               description: LABELS[m].description,
             }))}
           />
+          {mode === 'loopback' && (
+            <Field label="Fixed redirect port (optional)" errors={portErrors}>
+              {(portControl) => (
+                <>
+                  <input
+                    {...portControl}
+                    inputMode="numeric"
+                    placeholder="any free port"
+                    value={port}
+                    onChange={(event) => onPortChange(event.target.value)}
+                  />
+                  <p className="muted">
+                    Leave empty for a Logto Native app (it matches{' '}
+                    <code>http://127.0.0.1/callback</code> on any port). An SPA or Traditional web
+                    app matches exactly: set a port here and register{' '}
+                    <code>
+                      http://127.0.0.1:{/^\d+$/.test(port.trim()) ? port.trim() : '<port>'}
+                      /callback
+                    </code>
+                    , which then stays valid at every launch.
+                  </p>
+                </>
+              )}
+            </Field>
+          )}
           {current ? (
             <div className="register">
               <p className="register__label">

@@ -36,6 +36,8 @@ export interface ProfileForm {
   prompt: string[];
   extraParams: ParamRow[];
   redirectMode: Profile['redirectMode'];
+  /** A fixed loopback port, as typed ("" = any free port). */
+  redirectPort: string;
   refreshTokens: boolean;
 }
 
@@ -62,6 +64,7 @@ export function formFromProfile(profile: Profile): ProfileForm {
     prompt: (profile.prompt ?? '').split(' ').filter((token) => token !== ''),
     extraParams: Object.entries(profile.extraParams).map(([name, value]) => newRow(name, value)),
     redirectMode: profile.redirectMode,
+    redirectPort: profile.redirectPort === undefined ? '' : String(profile.redirectPort),
     refreshTokens: profile.refreshTokens,
   };
 }
@@ -112,6 +115,8 @@ export function inputFromForm(form: ProfileForm): Record<string, unknown> {
     ...(form.prompt.length > 0 && { prompt: form.prompt.join(' ') }),
     extraParams,
     redirectMode: form.redirectMode,
+    // Main's schema turns digits into a number and says what is wrong with anything else.
+    ...(form.redirectPort.trim() !== '' && { redirectPort: form.redirectPort.trim() }),
     refreshTokens: form.refreshTokens,
   };
 }
@@ -127,6 +132,7 @@ export type FieldKey =
   | 'resource'
   | 'prompt'
   | 'redirectMode'
+  | 'redirectPort'
   | 'refreshTokens'
   | `param:${string}`;
 
@@ -170,6 +176,7 @@ export function issuesByField(
       case 'resource':
       case 'prompt':
       case 'redirectMode':
+      case 'redirectPort':
       case 'refreshTokens':
         add(head, issue.message);
         break;

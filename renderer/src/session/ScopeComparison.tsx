@@ -1,54 +1,39 @@
 import { Icon } from '../ui/Icon';
 
-const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'phone', 'address', 'offline_access']);
-
 /**
- * Requested against granted scopes (the token response's `scope`: what the access token carries).
- * The issuer may drop scopes (Logto drops unknown ones, and a resource's JWT carries only API
- * scopes) or add API scopes from the user's roles; each chip says which, in words and an icon.
+ * Requested against granted scopes, where "granted" is read from what came back (main derives
+ * it: an ID token proves openid, its claims profile and email, a refresh token offline_access,
+ * the JWT's scope claim the API scopes), so this never contradicts the decoded token below.
+ * Logto's token response `scope` lists only API scopes when a resource is requested.
  */
 export function ScopeComparison(props: {
   requested: string[];
   granted: string[] | undefined;
-  resource: string | undefined;
+  grantedBecause: Record<string, string> | undefined;
+  missingApiScopes: string[] | undefined;
+  responseScope: string | undefined;
 }) {
-  const { requested, granted, resource } = props;
-  if (!granted) {
-    return (
-      <div className="scope-compare">
-        <p className="muted">
-          The token response did not list the granted scopes (then they equal the requested ones,
-          RFC 6749 §5.1).
-        </p>
-        <ul className="chips">
-          {requested.map((scope) => (
-            <li className="chip" key={scope}>
-              <code>{scope}</code>
-            </li>
-          ))}
-        </ul>
-      </div>
-    );
-  }
+  const { requested, granted = [], grantedBecause = {}, missingApiScopes = [] } = props;
   const all = [...new Set([...requested, ...granted])];
-  const droppedOidc = requested.filter((s) => !granted.includes(s) && OIDC_SCOPES.has(s));
   return (
     <div className="scope-compare">
       <ul className="chips" aria-label="Requested and granted scopes">
         {all.map((scope) => {
           const asked = requested.includes(scope);
           const got = granted.includes(scope);
-          const kind = asked && got ? 'granted' : asked ? 'dropped' : 'added';
-          const text =
-            kind === 'granted'
-              ? 'in the token'
-              : kind === 'dropped'
-                ? 'not in the access token'
-                : 'added by the issuer';
+          const missing = missingApiScopes.includes(scope);
+          const kind = got ? (asked ? 'granted' : 'added') : missing ? 'dropped' : 'unknown';
+          const text = got
+            ? (grantedBecause[scope] ?? 'granted')
+            : missing
+              ? 'not in the access token: the user has no role granting it'
+              : 'no sign of it in the tokens';
           return (
             <li className={`chip chip--${kind}`} key={scope}>
               <Icon
-                name={kind === 'dropped' ? 'cross' : kind === 'added' ? 'plus' : 'check'}
+                name={
+                  kind === 'dropped' ? 'cross' : kind === 'added' ? 'plus' : got ? 'check' : 'info'
+                }
                 size={14}
               />
               <code>{scope}</code>
@@ -57,13 +42,18 @@ export function ScopeComparison(props: {
           );
         })}
       </ul>
-      {resource && droppedOidc.length > 0 && (
+      {missingApiScopes.length > 0 && (
         <p className="muted">
-          A JWT for a resource carries only API scopes (Logto does the same):{' '}
-          <code>{droppedOidc.join(' ')}</code> were granted for the ID token and userinfo, not for
-          the server.
+          Fix in Logto Console → Roles: give a role the permission{' '}
+          <code>{missingApiScopes.join(' ')}</code> and assign it to this user, then sign in again.
         </p>
       )}
+      <p className="muted">
+        The token response’s <code>scope</code> was{' '}
+        <code>{props.responseScope === undefined ? '(not sent)' : `"${props.responseScope}"`}</code>
+        ; Logto lists only API scopes there when a resource is requested, so what was granted is
+        read from the tokens themselves.
+      </p>
     </div>
   );
 }

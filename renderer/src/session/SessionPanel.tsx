@@ -6,6 +6,7 @@ import { useSessions, type ToolRun } from '../state/session-store';
 import { ErrorWithFix } from '../ui/Callout';
 import { Icon, Spinner } from '../ui/Icon';
 import { ToolResultView } from '../tools/ToolResultView';
+import { TokenVerdictPanel } from '../doctor/TokenVerdictPanel';
 import { ScopeComparison } from './ScopeComparison';
 import { TokenCard } from './TokenCard';
 import { UserCard } from './UserCard';
@@ -95,6 +96,14 @@ export function SessionPanel(props: {
       <UserCard user={session.user} />
 
       <dl className="facts">
+        {session.serverUrl && (
+          <>
+            <dt>MCP server</dt>
+            <dd>
+              <code>{session.serverUrl}</code>
+            </dd>
+          </>
+        )}
         <dt>Issuer</dt>
         <dd>
           <code>{session.issuer}</code>
@@ -117,7 +126,9 @@ export function SessionPanel(props: {
       <ScopeComparison
         requested={session.requestedScope}
         granted={session.grantedScope}
-        resource={session.resource}
+        grantedBecause={session.grantedBecause}
+        missingApiScopes={session.missingApiScopes}
+        responseScope={session.responseScope}
       />
 
       <section className="whoami" aria-labelledby="whoami-heading">
@@ -143,6 +154,8 @@ export function SessionPanel(props: {
         {whoami?.error && <ErrorWithFix error={whoami.error} title="whoami failed" />}
         {whoami?.result && <ToolResultView result={whoami.result} tool="whoami" />}
       </section>
+
+      <TokenVerdictPanel profileId={profileId} />
 
       <h4>Tokens</h4>
       <div className="token-cards">

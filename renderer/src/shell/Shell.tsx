@@ -1,25 +1,29 @@
 import { useEffect, useState } from 'react';
-import { DemoView } from '../demo/DemoView';
 import { ConnectionView } from '../flow/ConnectionView';
-import { ProfileEditor } from '../profiles/ProfileEditor';
 import { ProfileList } from '../profiles/ProfileList';
-import { ServerView } from '../server/ServerView';
 import { useFlows } from '../state/flow-store';
 import { useIsDraft, useProfiles } from '../state/profile-store';
-import { ToolsView } from '../tools/ToolsView';
-import { TraceView } from '../trace/TraceView';
 import { TabPanel, Tabs } from '../ui/Tabs';
 import { ConnectionBanner } from './ConnectionBanner';
+import {
+  DemoView,
+  DoctorView,
+  ProfileEditor,
+  ServerView,
+  ToolsView,
+  TraceView,
+} from './lazy-views';
 import { NoticesBanner } from './NoticesBanner';
 import { SecretBanner } from './SecretBanner';
 import { ServerEntry } from './ServerEntry';
 
-type Tab = 'connection' | 'profile' | 'tools' | 'trace' | 'server' | 'demo';
+type Tab = 'connection' | 'profile' | 'tools' | 'doctor' | 'trace' | 'server' | 'demo';
 
 const TABS = [
   { id: 'connection', label: 'Connection' },
   { id: 'profile', label: 'Profile settings' },
   { id: 'tools', label: 'Tools' },
+  { id: 'doctor', label: 'Doctor' },
   { id: 'trace', label: 'Trace' },
   { id: 'server', label: 'Server' },
   { id: 'demo', label: 'Demo' },
@@ -44,9 +48,13 @@ export function Shell() {
       ? 'not saved yet'
       : flow?.status === 'running' || flow?.status === 'paused'
         ? 'signing in…'
-        : selected.signedIn
-          ? 'signed in'
-          : 'signed out';
+        : flow?.status === 'failed'
+          ? 'sign-in failed'
+          : flow?.status === 'cancelled'
+            ? 'sign-in cancelled'
+            : selected.signedIn
+              ? 'signed in'
+              : 'signed out';
 
   return (
     <div className="app">
@@ -98,6 +106,7 @@ export function Shell() {
                 />
               )}
               {tab === 'tools' && <ToolsView profileId={selected.profile.id} isDraft={isDraft} />}
+              {tab === 'doctor' && <DoctorView view={selected} />}
               {tab === 'trace' && <TraceView />}
               {tab === 'server' && <ServerView profile={selected.profile} />}
               {tab === 'demo' && <DemoView />}

@@ -16,6 +16,11 @@ interface FlowStore {
   /** The same, read at call time (for code that runs after an await). */
   peekLatest(profileId: string): FlowView | undefined;
   connect(profileId: string, mode: 'quick' | 'guided'): Promise<FlowView>;
+  /**
+   * Forgets the profile's finished flow (its banner and steps), e.g. once the profile is saved
+   * with other settings: what it showed no longer describes this profile. A running flow stays.
+   */
+  forget(profileId: string): void;
   lastOpened: OpenedUrl | undefined;
 }
 
@@ -78,9 +83,20 @@ export function FlowProvider({ children }: { children: ReactNode }) {
     return id === undefined ? undefined : flows[id];
   }, []);
 
+  const forget = useCallback((profileId: string) => {
+    setState((current) => {
+      const id = current.latest[profileId];
+      const flow = id === undefined ? undefined : current.flows[id];
+      if (!flow || flow.status === 'running' || flow.status === 'paused') return current;
+      const latest = { ...current.latest };
+      delete latest[profileId];
+      return { flows: current.flows, latest };
+    });
+  }, []);
+
   const value = useMemo<FlowStore>(
-    () => ({ latestFlow, peekLatest, connect, lastOpened }),
-    [latestFlow, peekLatest, connect, lastOpened],
+    () => ({ latestFlow, peekLatest, connect, forget, lastOpened }),
+    [latestFlow, peekLatest, connect, forget, lastOpened],
   );
   return <FlowContext.Provider value={value}>{children}</FlowContext.Provider>;
 }

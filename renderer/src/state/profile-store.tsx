@@ -3,6 +3,14 @@ import type { ReactNode } from 'react';
 import type { AppInfo, Profile, ProfileView } from '../../../preload/api';
 import { useApi, useAppEvents, useOnReconnect } from '../api/api-context';
 import { describeError } from '../api/errors';
+import type { ProfileForm } from '../profiles/profile-form';
+
+/** What the person typed in a profile's editor and has not saved: kept when the editor closes. */
+export interface UnsavedEdit {
+  form: ProfileForm;
+  /** Typed, not yet saved; in memory only, gone with the page (never stored or sent elsewhere). */
+  secret: string;
+}
 
 const SELECTED_KEY = 'mcp-auth-desktop:selected-profile';
 export const SANDBOX_FIRST_PARTY = 'sandbox-first-party';
@@ -21,6 +29,9 @@ interface ProfileStore {
   /** After a save: forget the draft and show the saved profile. */
   saved(profile: Profile): Promise<void>;
   discardDraft(): void;
+  /** Unsaved edits by profile id, so switching tabs or profiles loses nothing typed. */
+  unsaved: Record<string, UnsavedEdit>;
+  keepUnsaved(profileId: string, edit: UnsavedEdit | undefined): void;
 }
 
 const ProfileContext = createContext<ProfileStore | null>(null);
@@ -56,6 +67,16 @@ export function ProfileProvider(props: {
   const [selectedId, setSelectedId] = useState(() => initialSelection(props.initialProfiles));
   const [draft, setDraft] = useState<Profile>();
   const [loadError, setLoadError] = useState<string>();
+  const [unsaved, setUnsaved] = useState<Record<string, UnsavedEdit>>({});
+  const keepUnsaved = useCallback((profileId: string, edit: UnsavedEdit | undefined) => {
+    setUnsaved((current) => {
+      if (!edit && !(profileId in current)) return current;
+      const next = { ...current };
+      if (edit) next[profileId] = edit;
+      else delete next[profileId];
+      return next;
+    });
+  }, []);
 
   const reload = useCallback(async () => {
     try {
@@ -121,9 +142,13 @@ export function ProfileProvider(props: {
       startDraft,
       saved,
       discardDraft,
+      unsaved,
+      keepUnsaved,
       ...(loadError !== undefined && { loadError }),
     };
   }, [
+    unsaved,
+    keepUnsaved,
     props.info,
     profiles,
     draft,

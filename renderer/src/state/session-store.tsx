@@ -38,6 +38,8 @@ interface SessionStore {
   signOut(profileId: string): Promise<SignOutReport>;
   callTool(profileId: string, tool: string, args: Record<string, unknown>): Promise<ToolRun>;
   dismissSignOut(profileId: string): void;
+  /** Forgets what an earlier run left on screen (whoami, sign-out report) and reloads. */
+  reset(profileId: string): Promise<void>;
 }
 
 const EMPTY: ProfileSession = { session: undefined };
@@ -66,6 +68,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           setByProfile((current) => {
             const rest = { ...(current[profileId] ?? EMPTY) };
             delete rest.loadError;
+            // No session (signed out, or made for another server or client): no identity left.
+            if (session === null) delete rest.whoami;
             return { ...current, [profileId]: { ...rest, session } };
           });
         })
@@ -126,16 +130,39 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
+  const reset = useCallback(
+    (profileId: string) => {
+      setByProfile((current) => ({
+        ...current,
+        [profileId]: { session: current[profileId]?.session },
+      }));
+      return reload(profileId);
+    },
+    [reload],
+  );
+
+  // A new run starts clean: nothing an earlier run showed (whoami, a sign-out report) stays.
+  const seenFlows = useRef(new Set<string>());
+  useAppEvents((event) => {
+    if (event.type !== 'flow' || seenFlows.current.has(event.flow.flowId)) return;
+    seenFlows.current.add(event.flow.flowId);
+    if (event.flow.status === 'running' || event.flow.status === 'paused') {
+      setByProfile((current) => ({
+        ...current,
+        [event.flow.profileId]: { session: current[event.flow.profileId]?.session },
+      }));
+    }
+  });
+
   // A flow that signs in changes the session; whoami is what the person wants to see then.
   useAppEvents((event) => {
     if (event.type !== 'flow') return;
     const { flowId, profileId, status, tools } = event.flow;
     if (status !== 'signed-in' || signedInFlows.current.has(flowId)) return;
     signedInFlows.current.add(flowId);
-    void reload(profileId).then(() => {
-      dismissSignOut(profileId);
-      if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
-    });
+    // Both at once: whoami is what the person waits for, and it does not need the session view.
+    void reload(profileId).then(() => dismissSignOut(profileId));
+    if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
   });
   useAppEvents((event) => {
     if (event.type === 'profiles-changed') for (const id of known.current) void reload(id);
@@ -147,8 +174,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const get = useCallback((profileId: string) => byProfile[profileId] ?? EMPTY, [byProfile]);
 
   const value = useMemo<SessionStore>(
-    () => ({ get, reload, ensure, refresh, signOut, callTool, dismissSignOut }),
-    [get, reload, ensure, refresh, signOut, callTool, dismissSignOut],
+    () => ({ get, reload, ensure, refresh, signOut, callTool, dismissSignOut, reset }),
+    [get, reload, ensure, refresh, signOut, callTool, dismissSignOut, reset],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
