@@ -45,6 +45,19 @@ import type { TraceRecorder } from './trace';
 import { createTracedFetch } from './trace';
 import { redactUrl } from './trace/redact';
 import { createDemoApi, DemoApiError } from './report/demo-api';
+import { DEFAULT_CLOCK_TOLERANCE_SEC } from './server/config';
+
+/** A JWT's `exp` in ms, read without verifying (our own token: only to know when to ask). */
+function jwtExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface AppApiDeps {
   host: 'desktop' | 'web';
@@ -262,12 +275,14 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     signOut: (profileId) => api.signOut(profileId),
     subscribe: (listener) => api.subscribe(listener),
     events: () => deps.recorder.events(),
+    cancelFlow: (flowId) => api.cancelFlow(flowId),
     // The old access token stays here, in main; the page and the trace see only its fingerprint.
     holdAccessToken: async (profileId) => {
-      const token = (await sessions.load(profileId))?.tokens.access_token;
+      const session = await sessions.load(profileId);
+      const token = session?.tokens.access_token;
       const flowId = byProfile.get(profileId)?.flow.id;
       if (!token) return undefined;
-      return async () => {
+      const check = async () => {
         const traced = createTracedFetch({
           recorder: deps.recorder,
           party: 'client',
@@ -293,17 +308,44 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
             },
           }),
         });
+        // A refusal says why in RFC 6750 terms; that is the verdict the room should hear.
+        const refusal = response.ok
+          ? undefined
+          : ((await response.json().catch(() => undefined)) as
+              { error?: unknown; error_description?: unknown } | undefined);
         await response.body?.cancel().catch(() => undefined);
+        const why = [refusal?.error, refusal?.error_description]
+          .filter((part) => typeof part === 'string')
+          .join(', ');
         return {
           what: 'The old access token',
           status: response.status,
           accepted: response.ok,
           explanation: response.ok
             ? 'the server still accepts it: a JWT access token stays valid until it expires.'
-            : 'the server rejects it.',
+            : `the server rejects it${why ? `: ${why}` : '.'}`,
         };
       };
+      const expiresAt = jwtExpiry(token) ?? session.expiresAt;
+      return { check, ...(expiresAt && { expiresAt }) };
     },
+    sandboxControls: {
+      serverSettings: () => deps.stack.settings,
+      applyServerSettings: async (settings) => {
+        const result = await deps.stack.apply(settings, { persist: false });
+        if (!result.ok) throw new Error(result.issues.map((i) => i.message).join(' '));
+      },
+      accessTokenTtl: () => ({
+        override: deps.stack.sandboxAccessTokenTtl,
+        resourceSec:
+          deps.stack.sandboxIssuer?.apiResources.find(
+            (r) => r.indicator === deps.stack.server.resource,
+          )?.accessTokenTtlSec ?? 3600,
+      }),
+      setAccessTokenTtl: (sec) => deps.stack.setSandboxAccessTokenTtl(sec),
+    },
+    // The bundled server is started with the default leeway (serverOptionsFrom sets none).
+    serverClockLeewaySec: DEFAULT_CLOCK_TOLERANCE_SEC,
     // Read when used: the sandbox starts on first use and the server restarts on new settings.
     get sandbox() {
       return sandboxInfo(deps.stack);
@@ -335,7 +377,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
   });
 
   const api: AppApi = {
-    ...demo,
+    ...demo.api,
 
     async getAppInfo(): Promise<AppInfo> {
       return {
@@ -614,6 +656,8 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     publish,
 
     async close() {
+      // First: a demo run puts the user's server settings back before anything else stops.
+      await demo.close();
       deps.stack.events.off('verification', onDecision);
       deps.stack.events.off('issuer-status', onIssuerStatus);
       stopWatchingStack();

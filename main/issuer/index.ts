@@ -4,7 +4,7 @@
  */
 // First, so that it is loaded before oidc-provider: see the module's comment.
 import './runtime-warning';
-export { startIssuer, DEFAULT_ISSUER_PORT } from './start';
+export { startIssuer, checkedAccessTokenTtl, DEFAULT_ISSUER_PORT } from './start';
 export { DEFAULT_RESOURCE, sandboxApiResource } from './api-resources';
 export { signingKeysPath } from './signing-keys';
 export { NATIVE_CLIENT_ID, SPA_CLIENT_ID, THIRD_PARTY_CLIENT_ID } from './clients';

@@ -27,6 +27,11 @@ export interface ProviderConfigInput {
   clients: ClientMetadata[];
   signingKeys: SigningJwk[];
   dynamicClientRegistration: boolean;
+  /**
+   * The access-token lifetime in force for a resource, read at every token request: the sandbox
+   * can shorten it while running (RunningIssuer.setAccessTokenTtl) to show a token expiring.
+   */
+  accessTokenTtlSec?: (resource: ApiResource) => number;
 }
 
 const DAY = 24 * 60 * 60;
@@ -80,6 +85,7 @@ function permittedOnly(client: ClientMetadata, scopes: readonly string[]): Clien
 
 export function providerConfiguration(input: ProviderConfigInput): Configuration {
   const { apiResources, clients, signingKeys, dynamicClientRegistration } = input;
+  const ttlOf = input.accessTokenTtlSec ?? ((resource: ApiResource) => resource.accessTokenTtlSec);
   // OIDC scopes in Logto's order, then the API permissions: discovery lists them all, and a
   // dynamically registered client may only register scopes the provider knows.
   const scopes = [...LOGTO_OIDC_SCOPES, ...apiScopeNames(apiResources)];
@@ -164,7 +170,7 @@ export function providerConfiguration(input: ProviderConfigInput): Configuration
             // Everything the resource defines; what a user actually gets is narrowed by the grant,
             // which holds only their roles' permissions (interactions.ts).
             scope: resource.scopes.map((scope) => scope.name).join(' '),
-            accessTokenTTL: resource.accessTokenTtlSec,
+            accessTokenTTL: ttlOf(resource),
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: SIGNING_ALG } },
           };

@@ -41,6 +41,16 @@ function checkedLatency(ms: number): number {
   return ms;
 }
 
+/** A lifetime override must be a positive whole number of seconds, like an API resource's own. */
+export function checkedAccessTokenTtl(sec: number | undefined): number | undefined {
+  if (sec !== undefined && (!Number.isSafeInteger(sec) || sec <= 0)) {
+    throw new TypeError(
+      `An access token lifetime must be a positive whole number of seconds, not ${sec}.`,
+    );
+  }
+  return sec;
+}
+
 function demoAccountHints(): DemoAccountHint[] {
   return demoUsers().map((user) => ({
     username: user.username,
@@ -81,6 +91,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
     res.end();
   };
   let latencyMs = checkedLatency(options.latencyMs ?? 0);
+  let ttlOverrideSec: number | undefined;
   const listening = await listen(
     (req, res) =>
       latencyMs > 0 ? setTimeout(() => handler(req, res), latencyMs) : handler(req, res),
@@ -103,6 +114,7 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
         clients: clients.map(toClientMetadata),
         signingKeys,
         dynamicClientRegistration: options.dynamicClientRegistration ?? false,
+        accessTokenTtlSec: (resource) => ttlOverrideSec ?? resource.accessTokenTtlSec,
       }),
     );
     // Endpoint URLs are built from the request's Host header; pin them to the issuer's origin so
@@ -188,6 +200,10 @@ export async function startIssuer(options: IssuerOptions): Promise<RunningIssuer
       setLatency: (ms) => {
         latencyMs = checkedLatency(ms);
       },
+      setAccessTokenTtl: (sec) => {
+        ttlOverrideSec = checkedAccessTokenTtl(sec);
+      },
+      accessTokenTtlOverride: () => ttlOverrideSec,
       close: () => listening.close(),
     };
   } catch (error) {

@@ -75,5 +75,13 @@ export interface RunningIssuer {
    * behave with a distant or hung issuer (timeouts, caching), and lets it recover.
    */
   setLatency(ms: number): void;
+  /**
+   * Overrides every API resource's access-token lifetime for tokens issued from now on (tokens
+   * already issued keep their `exp`); `undefined` goes back to each resource's own. Lets a demo
+   * show a real token really expiring without waiting an hour.
+   */
+  setAccessTokenTtl(sec: number | undefined): void;
+  /** The override in force, if any. */
+  accessTokenTtlOverride(): number | undefined;
   close(): Promise<void>;
 }

@@ -3,8 +3,8 @@
  * arrow of its diagram (the step's explanation the first time the step appears), and ends with
  * what came of it. Presenter mode and the reopened report walk these with Next and Back.
  */
-import type { SequenceArrow } from './sequence';
-import type { DemoBeat, DemoPartView } from './types';
+import { arrowsBefore, type SequenceArrow } from './sequence';
+import type { DemoBeat, DemoInterlude, DemoPartView, DemoRunView } from './types';
 
 /** Narration for arrows outside the sign-in steps (refresh, revocation, the old-token check). */
 function actNarration(arrow: SequenceArrow): { narration: string; specRef?: string } {
@@ -20,6 +20,12 @@ function actNarration(arrow: SequenceArrow): { narration: string; specRef?: stri
         'Signing out: the client asks the issuer to revoke the token, so it cannot be used again where the issuer is asked.',
       specRef: 'RFC 7009 §2',
     };
+  if (/shows the server the (old )?access token/.test(arrow.label))
+    return {
+      narration:
+        'The app shows the server an access token it kept. Only the server can say whether that token still opens the door: this is its real verdict.',
+      specRef: 'RFC 6750 §3.1',
+    };
   if (arrow.kind === 'decision')
     return {
       narration:
@@ -33,8 +39,26 @@ function actNarration(arrow: SequenceArrow): { narration: string; specRef?: stri
   return { narration: '' };
 }
 
-export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
+const waitBeat = (part: number, wait: DemoInterlude & { after: number }): DemoBeat => ({
+  kind: 'wait',
+  part,
+  title: wait.title,
+  narration: wait.narration,
+  until: wait.until,
+  afterArrows: wait.after,
+});
+
+export function beatsOf(parts: readonly DemoPartView[], setup?: DemoRunView['setup']): DemoBeat[] {
   const beats: DemoBeat[] = [];
+  if (setup?.changes.length) {
+    beats.push({
+      kind: 'setup',
+      part: -1,
+      title: 'Before we start: the sandbox for this story',
+      narration:
+        'This story needs the sandbox set up a little differently, for this run only. Everything is put back when the story ends, however it ends.',
+    });
+  }
   parts.forEach((part, index) => {
     const who = part.signIn
       ? `${part.signIn.username} signs in${part.signIn.consent ? ' and is asked for consent' : ''}.`
@@ -46,7 +70,12 @@ export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
       narration: `Client ${part.outcome.clientId ?? '(none)'} asks for ${part.outcome.requestedScopes.join(' ')}. ${who}`,
     });
     const explained = new Set<string>();
+    const waits = (part.interludes ?? []).map((wait) => ({
+      ...wait,
+      after: arrowsBefore(part.diagram.arrows, wait.from),
+    }));
     for (const arrow of part.diagram.arrows) {
+      while (waits[0] && waits[0].after <= arrow.index) beats.push(waitBeat(index, waits.shift()!));
       const step = arrow.stepId ? part.diagram.steps[arrow.stepId] : undefined;
       const first = step && !explained.has(step.id);
       if (step) explained.add(step.id);
@@ -63,6 +92,7 @@ export function beatsOf(parts: readonly DemoPartView[]): DemoBeat[] {
         ...(arrow.failure && { failure: arrow.failure }),
       });
     }
+    for (const wait of waits) beats.push(waitBeat(index, wait));
     const { outcome } = part;
     if (part.status !== 'pending' && part.status !== 'running') {
       // The verdicts and the granted scopes are shown from the outcome, as a list.

@@ -21,8 +21,14 @@ export class DemoApiError extends Error {
 /** Runs kept for export and replay; the oldest go first. */
 const MAX_RUNS = 20;
 
+/** The demo block of the API, and `close` for the app's shutdown (not an API method). */
 export function createDemoApi(host: DemoHost) {
   const runs = new Map<string, DemoRun>();
+  /** Stops every run and waits until each has put the sandbox back as it found it. */
+  const stopAll = async () => {
+    for (const run of runs.values()) run.stop();
+    await Promise.all([...runs.values()].map((run) => run.finished));
+  };
   const runOrThrow = (runId: unknown): DemoRun => {
     const run = typeof runId === 'string' ? runs.get(runId) : undefined;
     if (!run)
@@ -32,7 +38,7 @@ export function createDemoApi(host: DemoHost) {
       );
     return run;
   };
-  return {
+  const api = {
     async listDemoScenarios(): Promise<DemoScenarioInfo[]> {
       return SCENARIOS.map((s) => ({
         id: s.id,
@@ -61,8 +67,10 @@ export function createDemoApi(host: DemoHost) {
           `There is no scenario ${String(scenarioId)}.`,
           'Pick one from the list.',
         );
+      // One story at a time, and the next starts only once the last one restored the sandbox:
+      // otherwise it would take the last one's temporary settings for the user's.
+      await stopAll();
       await host.prepare();
-      for (const other of runs.values()) other.stop();
       const run = new DemoRun(scenario, options?.presenter === true, host);
       runs.set(run.id, run);
       while (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
@@ -96,4 +104,5 @@ export function createDemoApi(host: DemoHost) {
       }
     },
   };
+  return { api, close: stopAll };
 }

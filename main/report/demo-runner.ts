@@ -9,11 +9,12 @@ import type { AppEvent, FlowView, SandboxInfo } from '../../preload/api';
 import type { VerificationEvent } from '../server/verification-event';
 import type { RecordedEvent } from '../trace/events';
 import { collectIdentifiers, maskDeep } from './mask';
-import type { Scenario, ScenarioPart } from './scenarios';
+import type { DemoAct, Scenario, ScenarioPart } from './scenarios';
 import { deriveSequence } from './sequence';
 import { renderSequenceSvg } from './svg';
 import { beatsOf } from './beats';
-import type { DemoPartView, DemoRunView, DemoVerdict } from './types';
+import { applySandboxChanges, type AppliedChanges, type SandboxControls } from './sandbox-changes';
+import type { DemoInterlude, DemoPartView, DemoRunView, DemoVerdict } from './types';
 
 /** What the runner needs from the app: a subset of the API plus a few hooks of main/api.ts. */
 export interface DemoHost {
@@ -29,11 +30,17 @@ export interface DemoHost {
   subscribe(listener: (event: AppEvent) => void): () => void;
   /** The trace as recorded so far. */
   events(): readonly RecordedEvent[];
+  cancelFlow(flowId: string): Promise<void>;
   /**
    * Keeps the profile's current access token in main and returns a check that shows it to the
-   * MCP server later (the server's verdict on the old token). The token never leaves main.
+   * MCP server later (the server's verdict on the old token), and when the token expires (ms,
+   * from its `exp`). The token never leaves main.
    */
-  holdAccessToken(profileId: string): Promise<(() => Promise<DemoVerdict>) | undefined>;
+  holdAccessToken(profileId: string): Promise<HeldToken | undefined>;
+  /** What a scenario may change in the sandbox for its run (restored afterwards). */
+  readonly sandboxControls: SandboxControls;
+  /** How long past `exp` the bundled server still accepts a JWT (clock-skew leeway), in s. */
+  readonly serverClockLeewaySec: number;
   readonly sandbox: SandboxInfo;
   readonly thirdPartySecret?: string | undefined;
   readonly serverSettings: { verification: string; requiredScopes: string[] };
@@ -44,15 +51,23 @@ export interface DemoHost {
   changed(runId: string): void;
 }
 
+export interface HeldToken {
+  check(): Promise<DemoVerdict>;
+  expiresAt?: number;
+}
+
 interface PartState {
   part: ScenarioPart;
   profileId: string;
   flow?: FlowView;
   status: DemoPartView['status'];
   outcome: DemoPartView['outcome'];
+  interludes: DemoInterlude[];
 }
 
 const API_SCOPE = 'whoami:read';
+/** The longest the demo waits for a token to expire: more means the lifetime was not shortened. */
+const MAX_EXPIRY_WAIT_MS = 5 * 60_000;
 
 export class DemoRun {
   readonly id = randomUUID();
@@ -62,8 +77,13 @@ export class DemoRun {
   error: string | undefined;
   readonly parts: PartState[];
   readonly decisions: VerificationEvent[] = [];
+  /** Settles once the run is over and the sandbox is as it was before it. */
+  finished: Promise<void> = Promise.resolve();
   #resume: (() => void) | undefined;
   #stopped = false;
+  #wake: (() => void) | undefined;
+  #changes: AppliedChanges | undefined;
+  #restored: { restored: boolean; note?: string } | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -75,22 +95,39 @@ export class DemoRun {
       profileId: `demo-${scenario.id}-${i + 1}`,
       status: 'pending',
       outcome: { requestedScopes: [...part.profile.scopes], verdicts: [] },
+      interludes: [],
     }));
   }
 
-  /** Runs the scenario to its end; failures of a part are part of the story, not of the run. */
-  async run(): Promise<void> {
+  /**
+   * Runs the scenario to its end; failures of a part are part of the story, not of the run. The
+   * sandbox changes the scenario needs are undone before the run reports itself over.
+   */
+  run(): Promise<void> {
+    this.finished = this.#run();
+    return this.finished;
+  }
+
+  async #run(): Promise<void> {
     const unsubscribe = this.host.subscribe((event) => this.#onEvent(event));
+    let status: DemoRunView['status'] = 'done';
     try {
+      this.#changes = await applySandboxChanges(
+        this.host.sandboxControls,
+        this.scenario.sandbox ?? {},
+      );
+      if (this.#changes.told.length) this.host.changed(this.id);
       for (const state of this.parts) {
         if (this.#stopped) break;
         await this.#runPart(state);
       }
-      this.status = 'done';
     } catch (error) {
-      this.status = 'failed';
+      status = 'failed';
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
+      this.#restored = await this.#changes?.restore();
+      if (this.#restored?.note) console.error(`Demo: ${this.#restored.note}`);
+      this.status = status;
       this.pause = undefined;
       unsubscribe();
       this.host.changed(this.id);
@@ -106,9 +143,16 @@ export class DemoRun {
     return true;
   }
 
+  /** Ends the run soon: no further act, the sign-in in progress cancelled, a wait cut short. */
   stop(): void {
     this.#stopped = true;
     this.continue();
+    this.#wake?.();
+    for (const state of this.parts) {
+      const flow = state.flow;
+      if (flow && (flow.status === 'running' || flow.status === 'paused'))
+        void this.host.cancelFlow(flow.flowId).catch(() => undefined);
+    }
   }
 
   #onEvent(event: AppEvent): void {
@@ -191,6 +235,8 @@ export class DemoRun {
     state.flow ??= started;
     const final = await this.#settled(started.flowId);
     state.flow = final;
+    const granted = grantedOf(this.host.events(), final.flowId);
+    if (granted) state.outcome.grantedScopes = granted;
     if (final.status !== 'signed-in') {
       state.status = 'failed';
       state.outcome.failure = final.error
@@ -199,47 +245,150 @@ export class DemoRun {
           ? { cause: part.lesson.cause, fix: part.lesson.fix }
           : { cause: `The sign-in ended: ${final.status}.` };
       if (part.lesson) state.outcome.takeaway = `In short: ${part.lesson.cause} ${part.lesson.fix}`;
+      await this.#serverRefused(state);
       return;
     }
-    const granted = grantedOf(this.host.events(), final.flowId);
-    if (granted) state.outcome.grantedScopes = granted;
     for (const act of part.acts) {
       if (this.#stopped) return;
-      if (act.do === 'call') {
-        const result = (await this.host.callTool(state.profileId, 'whoami', {})) as {
-          structuredContent?: Record<string, unknown>;
+      try {
+        await this.#act(state, act);
+      } catch (error) {
+        // A refused call is part of the story (bob's 403): told with the server's verdict.
+        state.status = 'failed';
+        const e = error as { message?: unknown; fix?: unknown };
+        state.outcome.failure = {
+          cause: typeof e.message === 'string' ? e.message : String(error),
+          ...(typeof e.fix === 'string' && { fix: e.fix }),
         };
-        if (result.structuredContent) state.outcome.whoami = result.structuredContent;
-      } else if (act.do === 'refresh') {
-        const check = await this.host.holdAccessToken(state.profileId);
-        await this.host.refresh(state.profileId);
-        const verdict = await check?.();
-        if (verdict)
-          state.outcome.verdicts.push({ ...verdict, what: 'The old access token, after refresh' });
-      } else {
-        const report = await this.host.signOut(state.profileId);
-        for (const r of report.revoked) {
-          state.outcome.verdicts.push({
-            what: `Revoking the ${r.token.replace('_', ' ')} at the issuer`,
-            status: r.status,
-            accepted: r.status === 200,
-            explanation:
-              r.note ?? (r.status === 200 ? 'the issuer confirmed.' : 'the issuer refused.'),
-          });
-        }
-        if (report.oldToken) {
-          state.outcome.verdicts.push({
-            what: 'The old access token, after sign-out',
-            ...report.oldToken,
-          });
-        }
+        await this.#serverRefused(state);
+        return;
+      } finally {
+        this.host.changed(this.id);
       }
-      this.host.changed(this.id);
     }
     const missing = !(state.outcome.grantedScopes ?? []).includes(API_SCOPE);
     if (part.lesson && missing) state.outcome.failure = { ...part.lesson };
     if (part.takeaway) state.outcome.takeaway = part.takeaway;
     state.status = 'done';
+  }
+
+  async #act(state: PartState, act: DemoAct): Promise<void> {
+    const { profileId } = state;
+    if (act.do === 'call') {
+      const result = (await this.host.callTool(profileId, 'whoami', {})) as {
+        structuredContent?: Record<string, unknown>;
+      };
+      if (result.structuredContent) state.outcome.whoami = result.structuredContent;
+    } else if (act.do === 'expire') {
+      await this.#expire(state);
+    } else if (act.do === 'refresh') {
+      const held = act.checkOld === false ? undefined : await this.host.holdAccessToken(profileId);
+      await this.host.refresh(profileId);
+      const verdict = await held?.check();
+      if (verdict)
+        state.outcome.verdicts.push({ ...verdict, what: 'The old access token, after refresh' });
+    } else {
+      const report = await this.host.signOut(profileId);
+      for (const r of report.revoked) {
+        state.outcome.verdicts.push({
+          what: `Revoking the ${r.token.replace('_', ' ')} at the issuer`,
+          status: r.status,
+          accepted: r.status === 200,
+          explanation:
+            r.note ?? (r.status === 200 ? 'the issuer confirmed.' : 'the issuer refused.'),
+        });
+      }
+      if (report.oldToken) {
+        state.outcome.verdicts.push({
+          what: 'The old access token, after sign-out',
+          ...report.oldToken,
+        });
+      }
+    }
+  }
+
+  /**
+   * Lets the current access token really expire, then shows it to the server: no fake clock, the
+   * server judges it by its own. The wait runs past `exp` by the server's clock-skew leeway
+   * (RFC 7519 §4.1.4), and the verification cache never outlives `exp` (verification-cache.ts).
+   */
+  async #expire(state: PartState): Promise<void> {
+    const held = await this.host.holdAccessToken(state.profileId);
+    if (!held?.expiresAt) throw new Error('The access token names no expiry to wait for.');
+    const leeway = this.host.serverClockLeewaySec;
+    const refusedFrom = held.expiresAt + leeway * 1000 + 1000;
+    const wait = refusedFrom - Date.now();
+    if (wait > MAX_EXPIRY_WAIT_MS)
+      throw new Error(
+        `This access token lives another ${Math.round((held.expiresAt - Date.now()) / 1000)} s; the demo does not wait that long.`,
+      );
+    const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    state.interludes.push({
+      from: new Date().toISOString(),
+      title: 'Waiting for the access token to expire',
+      narration:
+        `The token's exp says ${clock(held.expiresAt)} UTC. The server allows ${leeway} s for clocks that disagree, ` +
+        `so from ${clock(refusedFrom)} it must refuse the token. Nothing is faked: we wait, then show it the same token.`,
+      until: new Date(refusedFrom).toISOString(),
+    });
+    this.host.changed(this.id);
+    await this.#sleep(wait);
+    if (this.#stopped) return;
+    const verdict = await held.check();
+    state.outcome.verdicts.push({ ...verdict, what: 'The access token, once expired' });
+  }
+
+  /** Sleeps, unless the run is stopped first. */
+  #sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    }).finally(() => (this.#wake = undefined));
+  }
+
+  /**
+   * The server's own refusal of this part's token, from the trace (its status and words), with
+   * what the scenario says it means. A part that expects a refusal the flow never met (the client
+   * stopped before calling) shows the server the token itself: the verdict is always the server's.
+   */
+  async #serverRefused(state: PartState): Promise<void> {
+    const flowId = state.flow?.flowId;
+    const who = state.part.signIn?.username;
+    const what = `${who ? `${who}’s` : 'The'} access token at the MCP server`;
+    const refusal = flowId
+      ? lastRefusal(this.host.events(), this.host.sandbox.mcpUrl, flowId)
+      : undefined;
+    if (refusal) {
+      state.outcome.verdicts.push({
+        what,
+        status: refusal.status,
+        accepted: false,
+        explanation: `the server refuses it: ${[refusal.error, refusal.description].filter(Boolean).join(', ')}`,
+      });
+    } else if (state.part.refusal) {
+      const verdict = await (await this.host.holdAccessToken(state.profileId))?.check();
+      if (!verdict) return;
+      state.outcome.verdicts.push({ ...verdict, what });
+      if (verdict.accepted) return;
+    } else return;
+    if (state.part.refusal) state.outcome.failure = { ...state.part.refusal };
+    if (state.part.takeaway) state.outcome.takeaway = state.part.takeaway;
+  }
+
+  #diagram(state: PartState) {
+    const diagram = deriveSequence({
+      events: this.host.events(),
+      serverUrl: this.host.sandbox.mcpUrl,
+      decisions: this.decisions,
+      consent: !!state.part.signIn?.consent,
+      ...(state.flow && { flowId: state.flow.flowId, steps: state.flow.steps }),
+    });
+    if (!state.flow) diagram.arrows = [];
+    return diagram;
   }
 
   /** Resolves with the flow's last view once it is signed in, failed or cancelled. */
@@ -266,16 +415,16 @@ export class DemoRun {
 
   /** The run as the page and the report show it; masked unless `reveal`. */
   view(reveal: boolean): DemoRunView {
-    const events = this.host.events();
+    const told = this.#changes?.told ?? [];
+    const setup: DemoRunView['setup'] = told.length
+      ? {
+          changes: told,
+          restored: !!this.#restored?.restored,
+          ...(this.#restored?.note && { restoreNote: this.#restored.note }),
+        }
+      : undefined;
     const parts: DemoPartView[] = this.parts.map((state, i) => {
-      const diagram = deriveSequence({
-        events,
-        serverUrl: this.host.sandbox.mcpUrl,
-        decisions: this.decisions,
-        consent: !!state.part.signIn?.consent,
-        ...(state.flow && { flowId: state.flow.flowId, steps: state.flow.steps }),
-      });
-      if (!state.flow) diagram.arrows = [];
+      const diagram = this.#diagram(state);
       return {
         title: state.part.title,
         ...(state.part.signIn && {
@@ -290,8 +439,9 @@ export class DemoRun {
         profileId: state.profileId,
         ...(state.flow && { flowId: state.flow.flowId }),
         status: state.status,
+        ...(state.interludes.length && { interludes: [...state.interludes] }),
         diagram,
-        svg: renderSequenceSvg(diagram, { idPrefix: `part${i}` }),
+        svg: renderSequenceSvg(diagram, { idPrefix: `part${i}`, interludes: state.interludes }),
         outcome: state.outcome,
       };
     });
@@ -303,8 +453,9 @@ export class DemoRun {
       presenter: this.presenter,
       status: this.status,
       ...(this.pause && { pause: this.pause }),
+      ...(setup && { setup }),
       parts,
-      beats: beatsOf(parts),
+      beats: beatsOf(parts, setup),
       settings: this.#settings(),
       startedAt: this.startedAt,
       appVersion: this.host.appVersion,
@@ -316,6 +467,9 @@ export class DemoRun {
 
   #settings(): DemoRunView['settings'] {
     const { sandbox, serverSettings } = this.host;
+    const during = this.#changes?.during;
+    const forStory = this.#changes?.told.length ? ' (for this story)' : '';
+    const required = during?.requiredScopes ?? serverSettings.requiredScopes;
     return [
       { label: 'Issuer', value: sandbox.issuer },
       { label: 'MCP server', value: sandbox.mcpUrl },
@@ -323,8 +477,11 @@ export class DemoRun {
       { label: 'Server verification', value: serverSettings.verification },
       {
         label: 'Scopes the server requires',
-        value: serverSettings.requiredScopes.join(' ') || 'none (any valid token)',
+        value: (required.join(' ') || 'none (any valid token)') + forStory,
       },
+      ...(during
+        ? [{ label: 'Access token lifetime', value: `${during.accessTokenTtlSec} s${forStory}` }]
+        : []),
       ...this.scenario.parts.map((part) => ({
         label: part.title,
         value: [
@@ -358,6 +515,31 @@ function grantedOf(events: readonly RecordedEvent[], flowId: string): string[] |
     const token = event.exchange.tokens?.find((t) => t.jwt && 'scope' in t.jwt.payload);
     const scope = token?.jwt?.payload.scope ?? body?.scope;
     return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+  }
+  return undefined;
+}
+
+/** The last time the MCP server refused this flow's token (401 or 403), in its own words. */
+function lastRefusal(
+  events: readonly RecordedEvent[],
+  serverUrl: string,
+  flowId: string,
+): { status: number; error?: string; description?: string } | undefined {
+  const origin = new URL(serverUrl).origin;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.type !== 'http' || event.exchange.flowId !== flowId) continue;
+    const { request, response } = event.exchange;
+    if (!response || (response.status !== 401 && response.status !== 403)) continue;
+    if (!URL.canParse(request.url) || new URL(request.url).origin !== origin) continue;
+    if (!('authorization' in request.headers)) continue;
+    const body = response.body?.json as
+      { error?: unknown; error_description?: unknown } | undefined;
+    return {
+      status: response.status,
+      ...(typeof body?.error === 'string' && { error: body.error }),
+      ...(typeof body?.error_description === 'string' && { description: body.error_description }),
+    };
   }
   return undefined;
 }

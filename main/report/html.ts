@@ -51,8 +51,10 @@ function partHtml(part: DemoPartView, beats: DemoRunView['beats'], index: number
     ...(part.signIn ? [['Signed in as', part.signIn.username] as [string, string]] : []),
   ];
   const steps = beats
-    .filter((b) => b.part === index && b.arrow !== undefined)
+    .filter((b) => b.part === index && (b.arrow !== undefined || b.kind === 'wait'))
     .map((b) => {
+      if (b.kind === 'wait')
+        return `<li class="wait"><strong>${esc(b.title)}</strong><br>${esc(b.narration)}</li>`;
       const arrow = part.diagram.arrows[b.arrow!];
       const x = arrow?.exchangeId ? part.diagram.exchanges[arrow.exchangeId] : undefined;
       return (
@@ -108,6 +110,10 @@ export function renderReportHtml(run: DemoRunView, exportedAt = new Date()): str
     `<h1>${esc(run.title)}</h1>` +
     `<p class="meta">MCP Auth Desktop v${esc(run.appVersion)} · run ${esc(run.startedAt.replace('T', ' ').replace(/\..+$/, ' UTC'))} · exported ${esc(date)} · identities masked${run.revealed ? ' (revealed by the presenter)' : ''}; tokens shown only as fingerprints</p>` +
     `<p>${esc(run.summary)}</p>` +
+    (run.setup
+      ? `<h2>For this story</h2><ul>${run.setup.changes.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` +
+        `<p>${run.setup.restored ? 'Restored after the run: everything is as it was.' : esc(run.setup.restoreNote ?? 'Not restored yet: the run was still going when this report was exported.')}</p>`
+      : '') +
     `<h2>Settings that mattered</h2><table>${run.settings.map((s) => `<tr><th>${esc(s.label)}</th><td>${esc(s.value)}</td></tr>`).join('')}</table>` +
     run.parts.map((part, i) => partHtml(part, run.beats, i)).join('') +
     `<script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(data)}</script>` +

@@ -46,6 +46,17 @@ const PartSchema = z.object({
   profileId: text,
   flowId: text.optional(),
   status: z.enum(['pending', 'running', 'done', 'failed']),
+  interludes: z
+    .array(
+      z.object({
+        from: text,
+        title: text,
+        narration: text,
+        until: text,
+      }),
+    )
+    .max(50)
+    .optional(),
   diagram: z.object({
     lanes: z.array(z.object({ id: lane, title: text })),
     arrows: z.array(ArrowSchema).max(2_000),
@@ -80,16 +91,21 @@ const RunSchema = z.object({
   summary: text,
   presenter: z.boolean(),
   status: z.enum(['running', 'paused', 'done', 'failed']),
+  setup: z
+    .object({ changes: z.array(text).max(20), restored: z.boolean(), restoreNote: text.optional() })
+    .optional(),
   parts: z.array(PartSchema).max(20),
   beats: z.array(
     z.object({
-      kind: z.enum(['intro', 'arrow', 'result', 'compare']),
+      kind: z.enum(['setup', 'intro', 'arrow', 'wait', 'result', 'compare']),
       part: z.number().int().min(-1),
       arrow: z.number().int().nonnegative().optional(),
       title: text,
       narration: text,
       specRef: text.optional(),
       failure: failure.optional(),
+      until: text.optional(),
+      afterArrows: z.number().int().nonnegative().optional(),
     }),
   ),
   settings: z.array(z.object({ label: text, value: text })),
@@ -136,7 +152,14 @@ export function readReportHtml(html: unknown): DemoRunView {
     readOnly: true,
     parts: run.parts.map((part, i) => {
       const diagram = { ...part.diagram, lanes: LANES };
-      return { ...part, diagram, svg: renderSequenceSvg(diagram, { idPrefix: `report${i}` }) };
+      return {
+        ...part,
+        diagram,
+        svg: renderSequenceSvg(diagram, {
+          idPrefix: `report${i}`,
+          ...(part.interludes && { interludes: part.interludes }),
+        }),
+      };
     }),
   };
 }

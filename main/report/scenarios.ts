@@ -4,6 +4,7 @@
  * own API against the sandbox; nothing here knows how.
  */
 import type { ProfileResource } from '../profiles/schema';
+import type { SandboxChanges } from './sandbox-changes';
 
 /** A profile for one part of a scenario; the runner fills in the sandbox's server and issuer. */
 export interface PartProfile {
@@ -17,7 +18,13 @@ export interface PartProfile {
   thirdParty?: boolean;
 }
 
-export type DemoAct = { do: 'call' } | { do: 'refresh' } | { do: 'sign-out' };
+export type DemoAct =
+  | { do: 'call' }
+  /** `checkOld`: show the server the access token from before (default true). */
+  | { do: 'refresh'; checkOld?: boolean }
+  /** Wait until the server must refuse the current access token, then show it to the server. */
+  | { do: 'expire' }
+  | { do: 'sign-out' };
 
 export interface ScenarioPart {
   title: string;
@@ -26,6 +33,8 @@ export interface ScenarioPart {
   acts: DemoAct[];
   /** How the part is expected to end when it shows a mistake: the lesson in words. */
   lesson?: { cause: string; fix: string };
+  /** Why the server refuses this part's token, told beside the server's own verdict. */
+  refusal?: { cause: string; fix: string };
   takeaway?: string;
 }
 
@@ -33,12 +42,20 @@ export interface Scenario {
   id: string;
   title: string;
   summary: string;
+  /** What the sandbox must do differently for this story; restored when the run ends. */
+  sandbox?: SandboxChanges;
   parts: ScenarioPart[];
 }
 
 const API_SCOPES = ['openid', 'profile', 'whoami:read'];
 /** `prompt=login`: every part signs in afresh, so two people never share the issuer's session. */
 const FRESH = 'login';
+/**
+ * The access-token lifetime for "a token's life": short enough to wait for in front of a room,
+ * yet longer than the last minute before expiry in which the app's client refreshes on its own
+ * before each call (it would otherwise refresh at once and no token would ever expire).
+ */
+const SHORT_TOKEN_TTL_SEC = 70;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -81,7 +98,8 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'two-people',
     title: 'Two people',
     summary:
-      'alice and bob sign in in separate sessions and call whoami. alice has a role granting whoami:read; bob does not, and the token says so.',
+      'alice and bob sign in in separate sessions and call whoami. The bundled server requires whoami:read for this story: alice has a role granting it, bob does not, and the server answers him 403.',
+    sandbox: { requiredScopes: ['whoami:read'] },
     parts: [
       {
         title: 'alice (role: MCP user)',
@@ -93,7 +111,8 @@ export const SCENARIOS: readonly Scenario[] = [
         },
         signIn: { username: 'alice', consent: false },
         acts: [{ do: 'call' }],
-        takeaway: 'alice’s token carries scope whoami:read: a server that requires it lets her in.',
+        takeaway:
+          'alice’s token carries scope whoami:read, which the server requires: it lets her in and whoami answers.',
       },
       {
         title: 'bob (role: Viewer)',
@@ -105,16 +124,21 @@ export const SCENARIOS: readonly Scenario[] = [
         },
         signIn: { username: 'bob', consent: false },
         acts: [{ do: 'call' }],
+        refusal: {
+          cause:
+            'No role of bob’s grants whoami:read, so the issuer left it out of his token (its scope is empty). The server requires it: 403 insufficient_scope. Signing in again would give the same token.',
+          fix: 'In Logto Console › Roles, give a role the whoami:read permission of the API resource and assign the role to bob (User management › bob › Roles); then he signs in again.',
+        },
         takeaway:
-          'bob asked for whoami:read but no role grants it to him: his token’s scope is empty. This server does not require the scope, so it still answers; started with --require-scope whoami:read it answers 403 insufficient_scope.',
+          'The issuer decides what a token carries (from roles); the server decides what it may do. 403: “I know who you are; you may not.” 401: “I do not accept this token.”',
       },
     ],
   },
   {
     id: 'token-life',
     title: "A token's life",
-    summary:
-      'Sign in with a refresh token, call, refresh, then sign out (revoke and end the session), each time asking the server about the old access token.',
+    summary: `Sign in with a refresh token and call; let the access token really expire (the sandbox issues ${SHORT_TOKEN_TTL_SEC} s tokens for this story) and show it to the server; refresh and call again; then sign out. Each time the server's verdict on the old token is the proof.`,
+    sandbox: { accessTokenTtlSec: SHORT_TOKEN_TTL_SEC },
     parts: [
       {
         title: 'alice, with a refresh token',
@@ -126,9 +150,15 @@ export const SCENARIOS: readonly Scenario[] = [
           refreshTokens: true,
         },
         signIn: { username: 'alice', consent: false },
-        acts: [{ do: 'call' }, { do: 'refresh' }, { do: 'call' }, { do: 'sign-out' }],
+        acts: [
+          { do: 'call' },
+          { do: 'expire' },
+          { do: 'refresh', checkOld: false },
+          { do: 'call' },
+          { do: 'sign-out' },
+        ],
         takeaway:
-          'A JWT access token is self-contained: refreshing or revoking does not recall it, the server accepts it until it expires. Keep lifetimes short, or use opaque tokens checked at userinfo.',
+          'Only expiry ends a JWT access token: the server refused the expired one, and still accepts the revoked one until its exp. Sign-out takes away the refresh token. Keep access tokens short-lived.',
       },
     ],
   },

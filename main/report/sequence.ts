@@ -112,11 +112,13 @@ function formField(exchange: HttpExchange, name: string): string | undefined {
  * The app's own checks of an old access token (after refresh, after sign-out) name themselves in
  * the MCP initialize's clientInfo; drawn as what they are, not as a new session.
  */
-function isOldTokenCheck(exchange: HttpExchange): boolean {
+function tokenCheckOf(exchange: HttpExchange): 'signout' | 'demo' | undefined {
   const json = exchange.request.body?.json as { params?: { clientInfo?: { name?: unknown } } };
   const name = json?.params?.clientInfo?.name;
-  return typeof name === 'string' && /-(signout|demo)-check$/.test(name);
+  const kind = typeof name === 'string' ? /-(signout|demo)-check$/.exec(name)?.[1] : undefined;
+  return kind as 'signout' | 'demo' | undefined;
 }
+const isOldTokenCheck = (exchange: HttpExchange): boolean => tokenCheckOf(exchange) !== undefined;
 
 /** What the client asks, in the words a room understands. */
 export function requestLabel(exchange: HttpExchange, toServer: boolean): string {
@@ -128,7 +130,10 @@ export function requestLabel(exchange: HttpExchange, toServer: boolean): string 
       return "asks for the server's metadata";
     const rpc = rpcMethod(exchange);
     if (!bearer && rpc === 'initialize') return 'asks the MCP server, without a token';
-    if (isOldTokenCheck(exchange)) return 'shows the server the old access token';
+    const check = tokenCheckOf(exchange);
+    // The demo's checks show a token the app kept: an expired one, or one the flow never used.
+    if (check === 'demo') return 'shows the server the access token it kept';
+    if (check) return 'shows the server the old access token';
     if (rpc === 'initialize') return 'opens an MCP session with the token';
     if (rpc === 'notifications/initialized') return 'says the session is ready';
     if (rpc === 'tools/list') return 'asks which tools there are';
@@ -165,7 +170,9 @@ export function responseLabel(exchange: HttpExchange, toServer: boolean): string
   const oauthError = typeof json?.error === 'string' ? json.error : undefined;
   if (toServer) {
     if (isOldTokenCheck(exchange))
-      return status < 300 ? `${status}: still accepted` : `${status}: rejected`;
+      return status < 300
+        ? `${status}: still accepted`
+        : `${status}: rejected${oauthError ? ` (${oauthError})` : ''}`;
     if (status === 401) {
       return 'authorization' in exchange.request.headers
         ? '401: this token is not accepted'
@@ -240,6 +247,16 @@ function pairDecisions(
 
 const outcomeOf = (status: number | undefined, planned: boolean): ArrowOutcome =>
   status === undefined ? 'failed' : status < 400 ? 'ok' : planned ? 'refused' : 'failed';
+
+/**
+ * Where something that began at `iso` (a wait) goes in the diagram: before the first arrow at or
+ * after that time. By time, not by count: an exchange that was still open then lands later.
+ */
+export function arrowsBefore(arrows: readonly SequenceArrow[], iso: string): number {
+  const from = Date.parse(iso);
+  const index = arrows.findIndex((arrow) => Date.parse(arrow.at) >= from);
+  return index < 0 ? arrows.length : index;
+}
 
 /** The diagram for one flow (or a whole trace). Pure: same input, same diagram. */
 export function deriveSequence(input: SequenceInput): SequenceDiagram {

@@ -4,7 +4,8 @@
  * the trace is escaped; the SVG carries its own styles, so it looks the same wherever it goes
  * and prints crisply (vector, no fonts or scripts to fetch).
  */
-import type { Lane, SequenceArrow, SequenceDiagram } from './sequence';
+import { arrowsBefore, type Lane, type SequenceArrow, type SequenceDiagram } from './sequence';
+import type { DemoInterlude } from './types';
 
 const LANE_WIDTH = 240;
 const MARGIN = 16;
@@ -13,6 +14,10 @@ const ROW = 42;
 const LINE = 17;
 /** Characters per line of a failure's cause and fix, which run across the whole diagram. */
 const WRAP = 110;
+/** A server decision's words fit its box in up to this many lines of this many characters. */
+const NOTE_LINES = 4;
+const NOTE_WRAP = 30;
+const WAIT_ROW = 40;
 
 export const escapeXml = (text: string): string =>
   text.replace(
@@ -56,6 +61,7 @@ const STYLE = `
 .seq-failed line,.seq-failed path{stroke:#b3261e}
 .seq-failed .seq-label{fill:#b3261e;font-weight:650}
 .seq-note{fill:#e3f4e8;stroke:#126b34}
+.seq-note-text{font-size:12.5px}
 .seq-failed .seq-note,.seq-refused .seq-note{fill:#fde7e5;stroke:#b3261e}
 .seq-failure-text{fill:#b3261e;font-size:14px}
 .seq-hit{fill:transparent;stroke:none}
@@ -63,12 +69,26 @@ const STYLE = `
 .seq-arrow.seq-selected .seq-hit{fill:#fff3d6}
 .seq-arrow.seq-hidden{display:none}
 .seq-arrow[data-arrow]{cursor:pointer}
+.seq-wait rect{fill:#fff3d6;stroke:#8a4b00;stroke-dasharray:6 4}
+.seq-wait text{fill:#8a4b00;font-weight:650}
+.seq-wait.seq-hidden{display:none}
 `;
 
 export interface SvgOptions {
   /** Prefix for the arrowhead marker ids, unique per page (several diagrams side by side). */
   idPrefix?: string;
+  /** Waits between arrows (a token expiring), drawn as a band across the lanes. */
+  interludes?: readonly DemoInterlude[];
 }
+
+/** A decision's words in its box: wrapped, at most NOTE_LINES lines, the last one cut with "…". */
+function noteLines(label: string): string[] {
+  const lines = wrap(label, NOTE_WRAP);
+  if (lines.length <= NOTE_LINES) return lines;
+  return [...lines.slice(0, NOTE_LINES - 1), `${lines[NOTE_LINES - 1]!.slice(0, NOTE_WRAP - 1)}…`];
+}
+
+const clockOf = (iso: string): string => iso.slice(11, 19);
 
 /** The diagram as an SVG document fragment (`<svg>…</svg>`). */
 export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions = {}): string {
@@ -80,9 +100,25 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
   const width = MARGIN * 2 + diagram.lanes.length * LANE_WIDTH;
   const parts: string[] = [];
   let y = HEADER + 12;
+  const waits = (options.interludes ?? []).map((wait) => ({
+    ...wait,
+    after: arrowsBefore(diagram.arrows, wait.from),
+  }));
+  const drawWait = (wait: DemoInterlude & { after: number }) => {
+    parts.push(
+      `<g class="seq-wait" data-after="${wait.after}">` +
+        `<rect x="${MARGIN}" y="${y + 4}" width="${width - MARGIN * 2}" height="${WAIT_ROW - 8}" rx="6"/>` +
+        `<text x="${width / 2}" y="${y + WAIT_ROW / 2 + 5}" text-anchor="middle">${escapeXml(wait.title)}, until ${clockOf(wait.until)} UTC</text>` +
+        `</g>`,
+    );
+    y += WAIT_ROW;
+  };
   for (const arrow of diagram.arrows) {
+    while (waits[0] && waits[0].after <= arrow.index) drawWait(waits.shift()!);
     const extra = failureLines(arrow);
-    const height = ROW + extra.length * LINE + (arrow.kind === 'decision' ? 14 : 0);
+    const note = arrow.kind === 'decision' ? noteLines(arrow.label) : [];
+    const height =
+      ROW + extra.length * LINE + (note.length ? 14 + Math.max(0, note.length - 2) * LINE : 0);
     const classes = ['seq-arrow', `seq-${arrow.kind}`, `seq-${arrow.outcome}`].join(' ');
     const label = escapeXml(arrow.label);
     const body: string[] = [
@@ -92,13 +128,13 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
     const x2 = laneX[arrow.to];
     const lineY = y + 28;
     if (arrow.kind === 'decision') {
-      const lines = wrap(arrow.label, 28).slice(0, 2);
+      const lines = note;
       const boxW = LANE_WIDTH - 8;
       body.push(
         `<rect class="seq-note" x="${x1 - boxW / 2}" y="${y + 4}" width="${boxW}" height="${lines.length * LINE + 14}" rx="6"/>`,
         ...lines.map(
           (l, i) =>
-            `<text class="seq-label" x="${x1}" y="${y + 20 + i * LINE}" text-anchor="middle">${escapeXml(l)}</text>`,
+            `<text class="seq-label seq-note-text" x="${x1}" y="${y + 20 + i * LINE}" text-anchor="middle">${escapeXml(l)}</text>`,
         ),
       );
     } else if (arrow.from === arrow.to) {
@@ -123,6 +159,7 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
     );
     y += height;
   }
+  for (const wait of waits) drawWait(wait);
   const height = y + 16;
   const lanes = diagram.lanes
     .map((lane) => {

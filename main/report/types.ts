@@ -15,7 +15,8 @@ export interface DemoScenarioInfo {
 
 /** One beat of the story: an arrow of the diagram, or a narration between acts. */
 export interface DemoBeat {
-  kind: 'intro' | 'arrow' | 'result' | 'compare';
+  /** `setup`: what the story changed in the sandbox; `wait`: time passing (a token expiring). */
+  kind: 'setup' | 'intro' | 'arrow' | 'wait' | 'result' | 'compare';
   /** Which part (person or client) it belongs to; -1 for the whole story. */
   part: number;
   /** The diagram arrow it shows, when it is one. */
@@ -25,6 +26,20 @@ export interface DemoBeat {
   specRef?: string;
   /** A failure's cause and fix, when the beat is where it went wrong. */
   failure?: { cause: string; fix?: string };
+  /** A wait's end (ISO 8601), for a countdown while it lasts. */
+  until?: string;
+  /** A wait's place in the diagram: after this many arrows. */
+  afterArrows?: number;
+}
+
+/** A pause in a part's story between two arrows: time that must really pass. */
+export interface DemoInterlude {
+  /** When it began (ISO 8601): it sits before the first arrow drawn from then on. */
+  from: string;
+  title: string;
+  narration: string;
+  /** When the wait ends (ISO 8601). */
+  until: string;
 }
 
 /** What the server said to a token, as proof of what happened to it. */
@@ -42,6 +57,8 @@ export interface DemoPartView {
   profileId: string;
   flowId?: string;
   status: 'pending' | 'running' | 'done' | 'failed';
+  /** Waits the runner inserted between arrows (a token's life: its expiry). */
+  interludes?: DemoInterlude[];
   diagram: SequenceDiagram;
   /** The same diagram drawn as SVG (main draws it; the page only shows it). */
   svg: string;
@@ -69,6 +86,11 @@ export interface DemoRunView {
   status: 'running' | 'paused' | 'done' | 'failed';
   /** Why the run waits: before the browser opens (Next continues) or at the consent screen. */
   pause?: { kind: 'before-browser' | 'consent' | 'sign-in'; narration: string };
+  /**
+   * What the story changed in the sandbox for its own run (the server's required scopes, the
+   * token lifetime), told to the presenter first, and whether it was put back.
+   */
+  setup?: { changes: string[]; restored: boolean; restoreNote?: string };
   parts: DemoPartView[];
   beats: DemoBeat[];
   /** The tenant (or sandbox) settings that mattered to this story. */

@@ -5,6 +5,7 @@
  * web, `serve`) and the integration tests start the parts through here; see docs/architecture.md.
  */
 import {
+  checkedAccessTokenTtl,
   sandboxApiResource,
   startIssuer,
   DEFAULT_ISSUER_PORT,
@@ -79,6 +80,7 @@ export class BundledStack {
   #sandbox: RunningIssuer | undefined;
   #sandboxStarting: Promise<RunningIssuer> | undefined;
   #sandboxResource: string | undefined;
+  #sandboxTokenTtlSec: number | undefined;
   #issuerPort: number;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners = new Set<StackListener>();
@@ -129,10 +131,26 @@ export class BundledStack {
   }
 
   /**
+   * Shortens (or, with `undefined`, restores) the sandbox's access-token lifetime for tokens
+   * issued from now on; a sandbox started or restarted later keeps it. Demo mode uses it to let a
+   * real token expire in seconds.
+   */
+  setSandboxAccessTokenTtl(sec: number | undefined): void {
+    this.#sandboxTokenTtlSec = checkedAccessTokenTtl(sec);
+    this.#sandbox?.setAccessTokenTtl(sec);
+  }
+  /** The lifetime set with setSandboxAccessTokenTtl, if any. */
+  get sandboxAccessTokenTtl(): number | undefined {
+    return this.#sandboxTokenTtlSec;
+  }
+
+  /**
    * Validates and applies new settings: the server restarts in-process on the same port (the
    * sandbox starts first if the server is to trust it). Invalid settings change nothing.
+   * `persist: false` keeps them from onApplied (the hosts' settings file): a demo's settings for
+   * its own run must not outlive it, even if the app is killed before it restores them.
    */
-  async apply(input: unknown): Promise<SettingsValidation> {
+  async apply(input: unknown, options: { persist?: boolean } = {}): Promise<SettingsValidation> {
     const result = validateServerSettings(input);
     if (!result.ok) return result;
     await this.#serial(async () => {
@@ -147,7 +165,7 @@ export class BundledStack {
         throw error;
       }
     });
-    await this.options.onApplied?.(result.settings);
+    if (options.persist !== false) await this.options.onApplied?.(result.settings);
     this.#emit('server');
     return result;
   }
@@ -238,6 +256,7 @@ export class BundledStack {
         (s) => ({ what: 'sandbox issuer', address: s.issuer, port: s.port }),
         (message) => this.notes.push(message),
       );
+      sandbox.setAccessTokenTtl(this.#sandboxTokenTtlSec);
       // A restart keeps the port, so profiles and the server's trust stay valid.
       this.#issuerPort = sandbox.port;
       this.#sandbox = sandbox;

@@ -21,11 +21,24 @@ export async function startScenario(page: Page, title: string): Promise<void> {
 const presenter = (page: Page) => page.getByRole('dialog', { name: /^Presenting:/ });
 const counter = (page: Page) => presenter(page).getByText(/ · step \d+ of \d+/);
 
-/** Presses Next (the → key) until the story pauses before the browser or has been told to its end. */
-export async function nextUntil(page: Page): Promise<'browser' | 'end'> {
-  for (let i = 0; i < 400; i++) {
+/**
+ * Presses Next (the → key) until the story pauses before the browser, has been told to its end,
+ * or (with `heading`) shows a beat with that title. Waits as long as the story needs (a token
+ * expiring takes a minute and a half), up to `timeoutMs`.
+ */
+export async function nextUntil(
+  page: Page,
+  options: { heading?: RegExp; timeoutMs?: number } = {},
+): Promise<'browser' | 'end' | 'heading'> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
     if (await presenter(page).getByRole('button', { name: 'Next: open the browser →' }).isVisible())
       return 'browser';
+    if (
+      options.heading &&
+      (await presenter(page).getByRole('heading', { level: 3, name: options.heading }).isVisible())
+    )
+      return 'heading';
     const text = (await counter(page).textContent()) ?? '';
     const [, at, of] = / step (\d+) of (\d+)/.exec(text) ?? [];
     const finished = /^(Finished|Stopped)/.test(text);
@@ -33,7 +46,16 @@ export async function nextUntil(page: Page): Promise<'browser' | 'end'> {
     if (at !== of) await page.keyboard.press('ArrowRight');
     else await page.waitForTimeout(150);
   }
-  throw new Error('The story did not reach a pause or its end');
+  throw new Error('The story did not reach a pause, its end or the beat asked for in time');
+}
+
+/** Presses Back until the beat titled `heading` is on screen. */
+export async function backUntil(page: Page, heading: RegExp | string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (await presenter(page).getByRole('heading', { name: heading }).first().isVisible()) return;
+    await page.keyboard.press('ArrowLeft');
+  }
+  throw new Error(`No beat titled ${String(heading)} before this one`);
 }
 
 export interface SignedIn {

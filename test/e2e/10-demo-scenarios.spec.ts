@@ -3,8 +3,9 @@
  * presenter would: Next through the story, open the browser when the app pauses for it, sign in
  * there. Screenshots of what the room sees go to test-results/e2e/screens/.
  */
-import { freshHostPerFile, expect, snap, test } from './fixtures';
+import { freshHostPerFile, expect, openTab, snap, test } from './fixtures';
 import {
+  backUntil,
   nextUntil,
   PRESENTER,
   signInWhenAsked,
@@ -46,49 +47,111 @@ test('first-party vs third-party: consent only for the third-party agent, side b
   await expect(stage.getByText(/the result/).first()).toBeVisible();
 });
 
-test('two people: alice and bob in separate sessions, bob’s token has no whoami:read', async ({
+test('two people: the server requires whoami:read for the story; bob gets its 403, explained; the user’s settings come back', async ({
   app: page,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
+  // The user's own settings first (not the defaults), to see them come back exactly.
+  await openTab(page, 'Server');
+  await page.getByLabel('Verification cache (seconds)').fill('7');
+  await page.getByRole('button', { name: 'Apply and restart the server' }).click();
+  await expect(page.getByText('Applied', { exact: true })).toBeVisible();
+
   const seen: SignedIn = { codes: [] };
   await startScenario(page, 'Two people');
   const stage = page.getByRole('dialog', { name: /^Presenting:/ });
+  // The presenter is told first what the story changed, and that it comes back.
+  await expect(
+    stage.getByRole('heading', { name: 'Before we start: the sandbox for this story' }),
+  ).toBeVisible();
+  await expect(stage.getByRole('region', { name: 'The sandbox for this story' })).toContainText(
+    /now requires whoami:read on every request \(your settings: no required scope\)/,
+  );
+  await snap(page, testInfo, '10-two-people-setup');
   expect(await nextUntil(page)).toBe('browser');
   await signInWhenAsked(page, 'alice', false, seen);
   expect(await nextUntil(page)).toBe('browser');
   await expect(stage.getByText(/sign in as bob/)).toBeVisible();
   await signInWhenAsked(page, 'bob', false, seen);
-  expect(await nextUntil(page)).toBe('end');
+  // bob signs in once: no second browser sign-in for a scope he was already refused.
+  expect(await nextUntil(page, { timeoutMs: 90_000 })).toBe('end');
+  expect(seen.codes).toHaveLength(2);
+
   const granted = stage.getByRole('row', { name: /Granted/ });
   await expect(granted).toContainText(/whoami:read\s*none/);
   await expect(stage.getByRole('row', { name: /Signed in as/ })).toContainText(/alice\s*bob/);
+  await expect(stage.getByRole('row', { name: /^Ended/ })).toContainText(
+    /done\s*✗ No role of bob’s grants whoami:read/,
+  );
   await snap(page, testInfo, '10-two-people-side-by-side');
+
+  // bob's result: the server's own 403, and what it means and how to fix it in Logto.
+  await backUntil(page, /bob \(role: Viewer\): what went wrong/);
+  await expect(stage).toContainText(
+    /bob’s access token at the MCP server:\s*403, the server refuses it: insufficient_scope, The token lacks a required scope; this server requires: whoami:read\./,
+  );
+  await expect(stage.getByText(/Console › Roles/)).toBeVisible();
+  await snap(page, testInfo, '10-two-people-bob-403-explained');
+  // And in bob's diagram, where it happened: the server's 403.
+  await backUntil(page, '403: the token lacks a permission');
+  await snap(page, testInfo, '10-two-people-bob-403-arrow');
+
+  // After the story, the server runs with the user's settings again, exactly.
+  await page.keyboard.press('Escape');
+  await openTab(page, 'Server');
+  await expect(page.getByText('verdicts cached 7 s')).toBeVisible();
+  await expect(page.getByText('none (any valid token)')).toBeVisible();
 });
 
-test("a token's life: refresh, sign out, and the server's verdict on the old token", async ({
+test("a token's life: a real expiry judged by the server, refresh, sign out, each with the server's verdict", async ({
   app: page,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  // The sandbox's tokens live 70 s for this story, and the server allows 30 s of clock skew.
+  test.setTimeout(300_000);
   const seen: SignedIn = { codes: [] };
   await startScenario(page, "A token's life");
   const stage = page.getByRole('dialog', { name: /^Presenting:/ });
+  await expect(stage.getByRole('region', { name: 'The sandbox for this story' })).toContainText(
+    /access tokens that live 70 s \(normally 3600 s\)/,
+  );
   expect(await nextUntil(page)).toBe('browser');
   await signInWhenAsked(page, 'alice', false, seen);
-  expect(await nextUntil(page)).toBe('end');
-  // The last beat is the part's result, with the server's verdicts as proof.
+  expect(await nextUntil(page, { heading: /Waiting for the access token to expire/ })).toBe(
+    'heading',
+  );
+  // The countdown is visible and ticks down.
+  const timer = stage.getByRole('timer');
+  await expect(timer).toContainText(/1:[0-3]\d until the server must refuse the token/);
+  const first = await timer.textContent();
+  await page.waitForTimeout(1_500);
+  expect(await timer.textContent()).not.toBe(first);
+  await snap(page, testInfo, '10-token-life-countdown');
+
+  expect(await nextUntil(page, { timeoutMs: 180_000 })).toBe('end');
   await expect(stage.getByRole('heading', { name: /the result/ })).toBeVisible();
-  await expect(stage).toContainText('The old access token, after refresh');
-  await expect(stage).toContainText('The old access token, after sign-out');
+  // The server's verdicts: the expired token refused, the revoked one still accepted until exp.
+  await expect(stage).toContainText(
+    /The access token, once expired:\s*401, the server rejects it: invalid_token, The token has expired\./,
+  );
   await expect(stage).toContainText(/Revoking the refresh token at the issuer: 200/);
+  await expect(stage).toContainText(/The old access token, after sign-out:\s*200/);
   await snap(page, testInfo, '10-token-life-result');
-  // Go back to the refresh and show its arrow.
-  for (let i = 0; i < 30; i++) {
-    if (
-      await stage.getByRole('heading', { name: 'refresh token for a new access token' }).isVisible()
-    )
-      break;
-    await page.keyboard.press('ArrowLeft');
-  }
+  // The wait is in the picture too, as a band between the first call and the expired token.
+  await expect(stage.locator('.seq-wait')).toContainText(/Waiting for the access token to expire/);
+  const order = await stage
+    .locator('[data-arrow] title, .seq-wait text')
+    .evaluateAll((nodes) => nodes.map((n) => n.textContent ?? ''));
+  const band = order.findIndex((t) => t.startsWith('Waiting for the access token'));
+  expect(order.slice(0, band)).toContain('200: here is who you are');
+  expect(order.slice(band)).toContain('401: rejected (invalid_token)');
+
+  // Back to where the server refused the expired token: its decision, drawn on its lane.
+  await backUntil(page, /rejected \(The token has expired\.\)/);
+  await snap(page, testInfo, '10-token-life-expired-verdict');
+  // Then the refresh that follows it.
+  expect(await nextUntil(page, { heading: /refresh token for a new access token/ })).toBe(
+    'heading',
+  );
   await expect(stage.getByText('RFC 6749 §6')).toBeVisible();
   await snap(page, testInfo, '10-token-life-refresh');
 });

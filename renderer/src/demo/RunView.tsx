@@ -22,8 +22,10 @@ function visibleArrow(beats: readonly DemoBeat[], cursor: number, part: number):
   let last = -1;
   for (let i = 0; i <= cursor && i < beats.length; i++) {
     const beat = beats[i]!;
-    if (beat.part > part || beat.part === -1) return Number.MAX_SAFE_INTEGER;
+    if (beat.part > part || beat.kind === 'compare') return Number.MAX_SAFE_INTEGER;
     if (beat.part === part && beat.arrow !== undefined) last = beat.arrow;
+    // A wait shows its band after the arrows before it, and none after it.
+    if (beat.part === part && beat.afterArrows !== undefined) last = beat.afterArrows - 0.5;
   }
   return last;
 }
@@ -136,6 +138,7 @@ export function RunView(props: {
             {beat.part >= 0 ? run.parts[beat.part]?.title : run.title}
           </p>
           <h3 className="demo-narration__title">{beat.title}</h3>
+          {beat.kind === 'wait' && beat.until && <Countdown until={beat.until} />}
           {beat.narration && <p className="demo-narration__text">{beat.narration}</p>}
           {beat.specRef && <p className="demo-narration__spec">{beat.specRef}</p>}
           {beat.kind === 'result' && run.parts[beat.part] && (
@@ -167,7 +170,7 @@ export function RunView(props: {
           <p>{run.pause!.narration}</p>
         </Callout>
       )}
-      {atEnd && run.status === 'running' && !run.pause && (
+      {atEnd && run.status === 'running' && !run.pause && beat?.kind !== 'wait' && (
         <p className="muted">The next exchanges are on their way…</p>
       )}
       {run.error && (
@@ -210,10 +213,12 @@ export function RunView(props: {
         aria-label={`Presenting: ${run.title}`}
       >
         {toolbar}
-        <div className={`demo-stage${part ? '' : ' demo-stage--wide'}`}>
+        <div className={`demo-stage${beat?.kind === 'compare' ? ' demo-stage--wide' : ''}`}>
           {narration}
           <div className="demo-stage__picture">
-            {part ? (
+            {beat?.kind === 'setup' && run.setup ? (
+              <SetupList setup={run.setup} />
+            ) : part ? (
               <SequenceView
                 part={part}
                 visibleUpTo={visibleArrow(beats, cursor, partIndex)}
@@ -254,6 +259,7 @@ export function RunView(props: {
           )}
         </Callout>
       )}
+      {run.setup && <SetupList setup={run.setup} />}
       {run.parts.length > 1 && <Comparison parts={run.parts} />}
       {run.parts.map((part, i) => (
         <section key={i} className="demo-part" aria-label={part.title}>
@@ -275,6 +281,51 @@ export function RunView(props: {
         </section>
       ))}
     </div>
+  );
+}
+
+/**
+ * Time left until a wait ends (a token expiring), ticking; the server's verdict follows it. The
+ * clock is the machine's, the same one the server judges by.
+ */
+function Countdown({ until }: { until: string }) {
+  const end = Date.parse(until);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (now >= end) return;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [end, now]);
+  const left = Math.max(0, Math.ceil((end - now) / 1000));
+  return (
+    <p className="demo-countdown" role="timer" aria-label="Until the server must refuse the token">
+      {left > 0 ? (
+        <>
+          <span className="demo-countdown__clock">
+            {Math.floor(left / 60)}:{String(left % 60).padStart(2, '0')}
+          </span>{' '}
+          until the server must refuse the token
+        </>
+      ) : (
+        <>Expired: the server’s verdict is next.</>
+      )}
+    </p>
+  );
+}
+
+/** What the story changed in the sandbox for its run, and whether it was put back. */
+function SetupList({ setup }: { setup: NonNullable<DemoRunView['setup']> }) {
+  return (
+    <section className="demo-setup" aria-label="The sandbox for this story">
+      <h3>For this story</h3>
+      <ul>
+        {setup.changes.map((change) => (
+          <li key={change}>{change}</li>
+        ))}
+      </ul>
+      {setup.restored && <p className="demo-outcome--yes">Restored: everything is as it was.</p>}
+      {setup.restoreNote && <p className="demo-outcome--no">{setup.restoreNote}</p>}
+    </section>
   );
 }
 

@@ -31,9 +31,21 @@ export function SequenceView(props: {
         `Arrow ${index + 1}: ${node.querySelector('title')?.textContent ?? ''}`,
       );
     }
+    // A wait's band (data-after: the arrows before it) shows once the story reached it.
+    let reachedWait: Element | undefined;
+    for (const node of root.querySelectorAll<SVGGElement>('[data-after]')) {
+      const shown = visibleUpTo === undefined || Number(node.dataset.after) - 0.5 <= visibleUpTo;
+      node.classList.toggle('seq-hidden', !shown);
+      if (shown && visibleUpTo === Number(node.dataset.after) - 0.5) reachedWait = node;
+    }
     const focus = current ?? selected;
     if (focus !== undefined) {
       root.querySelector(`[data-arrow="${focus}"]`)?.scrollIntoView({ block: 'nearest' });
+    } else if (reachedWait) reachedWait.scrollIntoView({ block: 'nearest' });
+    else {
+      // A part's result: where it went wrong, if it did.
+      const failed = root.querySelectorAll('[data-arrow].seq-failed:not(.seq-hidden)');
+      failed[failed.length - 1]?.scrollIntoView({ block: 'nearest' });
     }
   }, [part.svg, visibleUpTo, current, selected]);
 
