@@ -93,9 +93,9 @@ test('Set up a Logto tenant: everything created, then already there; a profile s
     await expect(
       panel.getByText(`Profile “Logto ${new URL(logto.endpoint).host}” saved`),
     ).toBeVisible();
-    await expect(
-      panel.getByText('The bundled server does not trust this tenant yet'),
-    ).toBeVisible();
+    // The setup ends by pointing the bundled server at the tenant; the sidebar says so too.
+    await expect(panel.getByText('The bundled server now trusts this tenant')).toBeVisible();
+    await expect(page.getByText(`trusts ${new URL(logto.endpoint).host}/oidc`)).toBeVisible();
     await expect(
       page.getByRole('button', { name: new RegExp(`Logto ${new URL(logto.endpoint).host}`) }),
     ).toBeVisible();

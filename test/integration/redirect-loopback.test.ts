@@ -97,6 +97,17 @@ describe('loopback listener (RFC 8252 §7.3)', () => {
     });
   });
 
+  it('step through: the page answers at once that the app has the code, without "Signed in"', async () => {
+    const flow = receiver.expect({ state: 's-guided', redirectUri: listener.redirectUri });
+    const pending = get(callback({ code: 'c-guided', state: 's-guided' }));
+    await flow.promise;
+    receiver.settle('s-guided', { ok: 'waiting-in-app' });
+    const page = await pending;
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Code received — continue in MCP Auth Desktop');
+    expect(page.html).not.toContain('Signed in');
+  });
+
   it('never says "Signed in" when the token exchange then fails', async () => {
     const flow = receiver.expect({ state: 's1', redirectUri: listener.redirectUri });
     const pending = get(callback({ code: 'c1', state: 's1' }));

@@ -580,6 +580,8 @@ export class Flow {
           });
         this.pendingRedirect = undefined;
         this.host.recorder.secrets.register(received.code, 'authorization_code');
+        // Step through pauses before the exchange: the browser page must not wait for a person.
+        if (pauseBefore) this.host.receiver.settle(received.state, { ok: 'waiting-in-app' });
         return received;
       },
     );

@@ -117,6 +117,14 @@ async function settledPage(outcome: Promise<SignInOutcome>, waitMs: number): Pro
         'MCP Auth Desktop received the code and is still exchanging it for tokens. Return to the app to see how it ends.',
     };
   }
+  if (settled.ok === 'waiting-in-app') {
+    return {
+      tone: 'cancelled',
+      title: 'Code received — continue in MCP Auth Desktop',
+      message:
+        'The app received the code. Step through is waiting for you to exchange it for tokens there. You can close this tab.',
+    };
+  }
   if (settled.ok) {
     return {
       tone: 'success',

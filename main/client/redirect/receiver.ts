@@ -60,7 +60,10 @@ export interface PendingRedirect {
 
 /** How the sign-in a callback completed really ended: told to the browser page after the token exchange. */
 export type SignInOutcome =
-  { ok: true } | { ok: false; title: string; message: string; hint?: string };
+  | { ok: true }
+  | { ok: false; title: string; message: string; hint?: string }
+  /** Step through: the exchange waits for the person's Continue in the app, not for the page. */
+  | { ok: 'waiting-in-app' };
 
 // ---------------------------------------------------------------------------------------------
 // How a flow can fail
