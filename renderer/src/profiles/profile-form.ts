@@ -1,7 +1,7 @@
 /**
  * The profile editor's state: everything the person typed, kept as typed (strings, rows, chips),
  * and the conversion to the profile input main validates. Nothing here decides validity: main's
- * schema does (api.validateProfile), so the form and the command line never disagree.
+ * schema does (api.profiles.validate), so the form and the command line never disagree.
  */
 import type { Profile } from '../../../preload/api';
 

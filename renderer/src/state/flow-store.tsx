@@ -56,7 +56,7 @@ export function FlowProvider({ children }: { children: ReactNode }) {
 
   const connect = useCallback(
     async (profileId: string, mode: 'quick' | 'guided') => {
-      const flow = await api.connect(profileId, mode);
+      const flow = await api.flow.connect(profileId, mode);
       setState((current) => ({
         // Events may have overtaken the answer: they are newer, keep them.
         flows: current.flows[flow.flowId]
