@@ -194,23 +194,6 @@ export function sameInput(a: ProfileForm, b: ProfileForm): boolean {
   return JSON.stringify(inputFromForm(a)) === JSON.stringify(inputFromForm(b));
 }
 
-/** A blank "Logto tenant" profile, as main's template makes it, pointed at the bundled server. */
-export function logtoTenantDraft(serverUrl: string): Profile {
-  return {
-    id: `p-${crypto.randomUUID()}`,
-    name: 'Logto tenant',
-    serverUrl,
-    transport: 'streamable-http',
-    hasClientSecret: false,
-    scopes: ['openid', 'profile', 'email'],
-    resource: { mode: 'auto' },
-    extraParams: {},
-    redirectMode: 'loopback',
-    refreshTokens: false,
-    kind: 'custom',
-  };
-}
-
 /** A copy of `profile` to change freely (the secret is not copied: main never gives it out). */
 export function duplicateDraft(profile: Profile): Profile {
   return {
