@@ -180,105 +180,164 @@ export interface TenantSetupView extends TenantSetupResult {
   serverApplied: boolean;
 }
 
-export interface DesktopApi {
-  getAppInfo(): Promise<AppInfo>;
+/** The app itself: version, host, the sandbox, redirect modes, notices. */
+export interface AppInfoApi {
+  info(): Promise<AppInfo>;
+}
 
-  listProfiles(): Promise<ProfileView[]>;
+export interface ProfilesApi {
+  list(): Promise<ProfileView[]>;
+  /** A blank "Logto tenant" profile pointed at the bundled server (main's one template). */
+  template(): Promise<Profile>;
   /** Inline validation: the same zod schema as save, nothing stored. */
-  validateProfile(input: unknown): Promise<ValidationResult>;
+  validate(input: unknown): Promise<ValidationResult>;
   /** A client secret, when given, goes to the secret store and never comes back. */
-  saveProfile(input: unknown, clientSecret?: string): Promise<ValidationResult>;
-  deleteProfile(profileId: string): Promise<void>;
+  save(input: unknown, clientSecret?: string): Promise<ValidationResult>;
+  delete(profileId: string): Promise<void>;
   /** The issuer's scopes_supported, for the scope chips. */
   discoverScopes(issuer: string): Promise<string[]>;
+}
 
+export interface FlowApi {
   connect(profileId: string, mode: 'quick' | 'guided'): Promise<FlowView>;
+  /** The profile's latest flow in this run of the app (running, paused or over), for a reloaded page. */
+  get(profileId: string): Promise<FlowView | null>;
   /** Guided mode: run the step the flow is paused before. */
-  continueFlow(flowId: string): Promise<void>;
-  cancelFlow(flowId: string): Promise<void>;
+  continue(flowId: string): Promise<void>;
+  cancel(flowId: string): Promise<void>;
+}
 
-  getSession(profileId: string): Promise<SessionView | null>;
+export interface SessionApi {
+  get(profileId: string): Promise<SessionView | null>;
   listTools(profileId: string): Promise<Tool[]>;
   callTool(profileId: string, name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   refresh(profileId: string): Promise<SessionView>;
   signOut(profileId: string): Promise<SignOutReport>;
+}
 
-  getTrace(): Promise<RecordedEvent[]>;
-  exportTrace(): Promise<string>;
-  clearTrace(): Promise<void>;
+export interface TraceApi {
+  get(): Promise<RecordedEvent[]>;
+  export(): Promise<string>;
+  clear(): Promise<void>;
+}
 
-  getServerStatus(): Promise<ServerStatus>;
+export interface ServerApi {
+  status(): Promise<ServerStatus>;
   // The bundled server's settings: read, check as typed (nothing applied), apply (restarts it).
-  getServerSettings(): Promise<ServerSettings>;
-  validateServerSettings(input: unknown): Promise<SettingsValidation>;
-  applyServerSettings(input: unknown): Promise<SettingsValidation>;
+  settings(): Promise<ServerSettings>;
+  validateSettings(input: unknown): Promise<SettingsValidation>;
+  applySettings(input: unknown): Promise<SettingsValidation>;
+}
 
-  // ---- Demo mode and reports (issue 10) ----
-  listDemoScenarios(): Promise<DemoScenarioInfo[]>;
+/** Demo mode and reports (issue 10). */
+export interface DemoApi {
+  scenarios(): Promise<DemoScenarioInfo[]>;
   /** Starts a scenario on the sandbox; `presenter` pauses before each browser sign-in. */
-  startDemo(scenarioId: string, options: { presenter: boolean }): Promise<DemoRunView>;
+  start(scenarioId: string, options: { presenter: boolean }): Promise<DemoRunView>;
   /** Next: lets a paused run go on (the browser opens). */
-  continueDemo(runId: string): Promise<void>;
-  stopDemo(runId: string): Promise<void>;
+  continue(runId: string): Promise<void>;
+  stop(runId: string): Promise<void>;
   /** The run; emails and subject IDs masked unless `reveal`. Never a token. */
-  getDemoRun(runId: string, reveal: boolean): Promise<DemoRunView>;
+  run(runId: string, reveal: boolean): Promise<DemoRunView>;
   /** The self-contained HTML report of a run (always masked). */
-  exportDemoReport(runId: string): Promise<string>;
+  exportReport(runId: string): Promise<string>;
   /** A report file's text, checked, for a read-only replay. */
-  openDemoReport(html: string): Promise<DemoRunView>;
+  openReport(html: string): Promise<DemoRunView>;
+}
 
-  // doctor
+export interface DoctorApi {
   /** Every check that needs no person, for a profile. */
-  doctorCheckProfile(profileId: string): Promise<DoctorReport>;
+  checkProfile(profileId: string): Promise<DoctorReport>;
   /** After a failed sign-in: the doctor's report and the check the error code points at. */
-  doctorExplainFailure(profileId: string, code?: string): Promise<DoctorFailureView>;
+  explainFailure(profileId: string, code?: string): Promise<DoctorFailureView>;
   /** The bundled server's verdict on the profile's current access token, or on a pasted one. */
-  doctorCheckToken(profileId: string, token?: string): Promise<TokenVerdict>;
-  doctorSetupTenant(input: TenantSetupInput): Promise<TenantSetupView>;
+  checkToken(profileId: string, token?: string): Promise<TokenVerdict>;
+  setupTenant(input: TenantSetupInput): Promise<TenantSetupView>;
+}
 
+/** The contract, grouped by domain: `api.profiles.list()`, `api.flow.connect(...)`. */
+export interface DesktopApi {
+  app: AppInfoApi;
+  profiles: ProfilesApi;
+  flow: FlowApi;
+  session: SessionApi;
+  trace: TraceApi;
+  server: ServerApi;
+  demo: DemoApi;
+  doctor: DoctorApi;
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
-export type ApiMethod = Exclude<keyof DesktopApi, 'onEvent'>;
+export type ApiGroup = Exclude<keyof DesktopApi, 'onEvent'>;
+/** Every request of the contract, without the event subscription: what main implements. */
+export type ApiRequests = Pick<DesktopApi, ApiGroup>;
 
-/** Every request of the API, for the hosts that route them generically (IPC, HTTP). */
-export const API_METHODS = [
-  'getAppInfo',
-  'listProfiles',
-  'validateProfile',
-  'saveProfile',
-  'deleteProfile',
-  'discoverScopes',
-  'connect',
-  'continueFlow',
-  'cancelFlow',
-  'getSession',
-  'listTools',
-  'callTool',
-  'refresh',
-  'signOut',
-  'getTrace',
-  'exportTrace',
-  'clearTrace',
-  'getServerStatus',
-  // The bundled server's settings (the Server tab, the one-click trust offer).
-  'getServerSettings',
-  'validateServerSettings',
-  'applyServerSettings',
-  // Demo mode and reports.
-  'listDemoScenarios',
-  'startDemo',
-  'continueDemo',
-  'stopDemo',
-  'getDemoRun',
-  'exportDemoReport',
-  'openDemoReport',
-  // doctor
-  'doctorCheckProfile',
-  'doctorExplainFailure',
-  'doctorCheckToken',
-  'doctorSetupTenant',
-] as const satisfies readonly ApiMethod[];
+/**
+ * Every request, by group, for the hosts that route them generically (IPC, HTTP). `satisfies`
+ * rejects a name that is not in the contract; `EveryMethodRouted` below rejects a contract method
+ * missing here, so a method cannot compile without being served.
+ */
+export const API_ROUTES = {
+  app: ['info'],
+  profiles: ['list', 'template', 'validate', 'save', 'delete', 'discoverScopes'],
+  flow: ['connect', 'get', 'continue', 'cancel'],
+  session: ['get', 'listTools', 'callTool', 'refresh', 'signOut'],
+  trace: ['get', 'export', 'clear'],
+  server: ['status', 'settings', 'validateSettings', 'applySettings'],
+  demo: ['scenarios', 'start', 'continue', 'stop', 'run', 'exportReport', 'openReport'],
+  doctor: ['checkProfile', 'explainFailure', 'checkToken', 'setupTenant'],
+} as const satisfies { [G in ApiGroup]: readonly (keyof DesktopApi[G])[] };
+
+/** The contract's methods that API_ROUTES leaves out, as `group.method` (never, when none). */
+export type UnroutedMethod = {
+  [G in ApiGroup]: Exclude<
+    keyof DesktopApi[G] & string,
+    (typeof API_ROUTES)[G][number]
+  > extends infer M
+    ? M extends string
+      ? `${G}.${M}`
+      : never
+    : never;
+}[ApiGroup];
+/** Fails to compile, naming the method, when a method of the contract is not in API_ROUTES. */
+export const EVERY_METHOD_ROUTED: [UnroutedMethod] extends [never] ? true : UnroutedMethod = true;
+
+/** A request's name on the wire: `group.method` (IPC channel `api:group.method`, HTTP `/api/group.method`). */
+export type ApiMethod = {
+  [G in ApiGroup]: `${G}.${(typeof API_ROUTES)[G][number]}`;
+}[ApiGroup];
+
+export const API_METHODS: readonly ApiMethod[] = Object.entries(API_ROUTES).flatMap(
+  ([group, methods]) => methods.map((method) => `${group}.${method}` as ApiMethod),
+);
+
+type AnyRequest = (...args: unknown[]) => Promise<unknown>;
+
+/** The implementation of a `group.method` name, or undefined for a name not in the contract. */
+export function requestOf(api: ApiRequests, method: string): AnyRequest | undefined {
+  if (!(API_METHODS as readonly string[]).includes(method)) return undefined;
+  const [group, name] = method.split('.') as [ApiGroup, string];
+  const target = api[group] as unknown as Record<string, AnyRequest>;
+  const fn = target[name];
+  return typeof fn === 'function' ? (...args) => fn.apply(target, args) : undefined;
+}
+
+/** The contract's requests, each sent through `send` (the preload's IPC, the web client's HTTP). */
+export function buildRequests(
+  send: (method: ApiMethod, args: unknown[]) => Promise<unknown>,
+): ApiRequests {
+  return Object.fromEntries(
+    Object.entries(API_ROUTES).map(([group, methods]) => [
+      group,
+      Object.fromEntries(
+        methods.map((name) => {
+          const method = `${group}.${name}` as ApiMethod;
+          return [name, (...args: unknown[]) => send(method, args)];
+        }),
+      ),
+    ]),
+  ) as unknown as ApiRequests;
+}
 
 /** Errors cross the boundary as data, so the fix survives serialisation. */
 export interface ApiErrorBody {

@@ -1,6 +1,6 @@
 /**
  * The preload: exposes exactly the DesktopApi (preload/api.ts) to the page as
- * `window.mcpAuthDesktop`, built from the contract's method list, and nothing else; ipcRenderer
+ * `window.mcpAuthDesktop`, built from the contract's routing table (API_ROUTES), and nothing else; ipcRenderer
  * itself never reaches the page. It runs sandboxed and is bundled as CommonJS: it may import only
  * 'electron' and the contract's runtime constants (bundled in).
  *
@@ -11,7 +11,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
-  API_METHODS,
+  buildRequests,
   IPC_EVENT_CHANNEL,
   ipcChannelOf,
   type ApiErrorBody,
@@ -49,12 +49,8 @@ async function invoke(method: ApiMethod, args: unknown[]): Promise<unknown> {
   throw failure(result?.ok === false ? result.error : undefined);
 }
 
-const requests = Object.fromEntries(
-  API_METHODS.map((method) => [method, (...args: unknown[]) => invoke(method, args)]),
-) as Omit<DesktopApi, 'onEvent'>;
-
 const api: DesktopApi = {
-  ...requests,
+  ...buildRequests(invoke),
   onEvent(listener) {
     // The page gets the event only: the IpcRendererEvent (with its sender) never crosses.
     const wrapped = (_event: IpcRendererEvent, event: AppEvent) => listener(event);

@@ -7,8 +7,9 @@ import {
   API_METHODS,
   IPC_EVENT_CHANNEL,
   ipcChannelOf,
+  requestOf,
   type ApiErrorBody,
-  type ApiMethod,
+  type ApiRequests,
   type ApiResult,
   type AppEvent,
 } from '../../preload/api';
@@ -61,12 +62,10 @@ export const UNTRUSTED_SENDER: ApiErrorBody = {
   code: 'untrusted_sender',
 };
 
-type RoutedApi = Pick<AppApi, ApiMethod>;
-
 /** Registers every method of the contract; `dispose` removes them again. */
 export function createIpcRouter<E extends InvokeEventLike>(opts: {
   ipcMain: IpcMainLike<E>;
-  api: RoutedApi;
+  api: ApiRequests;
   isTrustedSender: (event: E) => boolean;
   log: HostLog;
 }): { dispose(): void } {
@@ -81,8 +80,9 @@ export function createIpcRouter<E extends InvokeEventLike>(opts: {
           return { ok: false, error: UNTRUSTED_SENDER };
         }
         try {
-          const call = opts.api[method] as (...params: unknown[]) => Promise<unknown>;
-          return { ok: true, value: await call.apply(opts.api, args) };
+          const call = requestOf(opts.api, method);
+          if (!call) throw new Error(`MCP Auth Desktop has no ${method}.`);
+          return { ok: true, value: await call(...args) };
         } catch (error) {
           return { ok: false, error: errorBody(error) };
         }

@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_METHODS, type ApiMethod, type ApiResult } from '../../preload/api';
+import { requestOf, type ApiResult } from '../../preload/api';
 import { toApiError, type AppApi } from '../api';
 import { readStaticFile } from '../shared/static-files';
 
@@ -106,8 +106,6 @@ export interface HttpApiOptions {
 }
 
 export function createHttpApiHandler(opts: HttpApiOptions) {
-  const methods = new Set<string>(API_METHODS);
-
   const serveFile = async (res: ServerResponse, path: string) => {
     const found = await readStaticFile(opts.rendererDir, path);
     if (found.status !== 200) {
@@ -143,7 +141,8 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
   };
 
   const call = async (req: IncomingMessage, res: ServerResponse, method: string) => {
-    if (!methods.has(method)) return json(res, 404, { error: `no API method ${method}` });
+    const request = requestOf(opts.api, method);
+    if (!request) return json(res, 404, { error: `no API method ${method}` });
     let text: string;
     try {
       text = await readBody(req);
@@ -162,8 +161,7 @@ export function createHttpApiHandler(opts: HttpApiOptions) {
     }
     let result: ApiResult<unknown>;
     try {
-      const fn = opts.api[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
-      result = { ok: true, value: await fn(...args) };
+      result = { ok: true, value: await request(...args) };
     } catch (error) {
       result = { ok: false, error: toApiError(error) };
     }

@@ -23,7 +23,7 @@ function Loaded() {
 
   useEffect(() => {
     let current = true;
-    Promise.all([api.getAppInfo(), api.listProfiles()]).then(
+    Promise.all([api.app.info(), api.profiles.list()]).then(
       ([info, profiles]) => current && setState({ kind: 'ready', info, profiles }),
       (error: unknown) => current && setState({ kind: 'failed', error: describeError(error) }),
     );

@@ -45,7 +45,7 @@ let page: Page;
 
 async function traceNotes(): Promise<string[]> {
   const events: RecordedEvent[] = await page.evaluate(() =>
-    (globalThis as unknown as { mcpAuthDesktop: DesktopApi }).mcpAuthDesktop.getTrace(),
+    (globalThis as unknown as { mcpAuthDesktop: DesktopApi }).mcpAuthDesktop.trace.get(),
   );
   return events.flatMap((event) => (event.type === 'note' ? [event.message] : []));
 }
@@ -102,13 +102,13 @@ test('the window runs isolated, sandboxed and without Node', async () => {
   expect(reach.require).toBe('undefined');
   expect(reach.process).toBe('undefined');
   expect(reach.ipcRenderer).toBe('undefined');
-  expect(reach.api).toContain('getAppInfo');
+  expect(reach.api).toContain('app');
   expect(reach.api).toContain('onEvent');
 });
 
 test('the page answers through the API: desktop host, both redirect modes', async () => {
   const info: AppInfo = await page.evaluate(() =>
-    (globalThis as unknown as { mcpAuthDesktop: DesktopApi }).mcpAuthDesktop.getAppInfo(),
+    (globalThis as unknown as { mcpAuthDesktop: DesktopApi }).mcpAuthDesktop.app.info(),
   );
   expect(info.host).toBe('desktop');
   expect(info.redirects.map((r) => r.mode).sort()).toEqual(['custom-scheme', 'loopback']);

@@ -191,14 +191,14 @@ describe('the doctor block', () => {
     });
     try {
       logto.db.users.push({ id: logto.newId(), username: 'alice' });
-      const result = await app.doctorSetupTenant({
+      const result = await app.doctor.setupTenant({
         endpoint: logto.endpoint,
         appId: logto.m2m.appId,
         appSecret: logto.m2m.appSecret,
         username: 'alice',
       });
       expect(result.serverApplied).toBe(true);
-      const status = await app.getServerStatus();
+      const status = await app.server.status();
       expect(status).toMatchObject({ issuer: `${logto.endpoint}/oidc`, trustsSandbox: false });
       // The resource the tenant's API resource was created for is the one the server still uses.
       expect(status.resource).toBe(result.server.resource);

@@ -62,14 +62,14 @@ describe('input preservation', () => {
     const first = await startWebHost(dataDir);
     try {
       expect(
-        (await first.call<{ ok: boolean }>('saveProfile', TYPED, 'typed-secret-value')).ok,
+        (await first.call<{ ok: boolean }>('profiles.save', TYPED, 'typed-secret-value')).ok,
       ).toBe(true);
       // The MCP server URL points nowhere: connecting fails...
-      const flow = await first.call<FlowView>('connect', 'my-tenant', 'quick');
+      const flow = await first.call<FlowView>('flow.connect', 'my-tenant', 'quick');
       expect(flow.profileId).toBe('my-tenant');
       await new Promise((resolve) => setTimeout(resolve, 500));
       // ...and the profile is exactly as typed.
-      const kept = (await first.call<ProfileView[]>('listProfiles')).find(
+      const kept = (await first.call<ProfileView[]>('profiles.list')).find(
         (p) => p.profile.id === 'my-tenant',
       );
       expect(kept?.profile).toMatchObject({ ...TYPED, hasClientSecret: true });
@@ -78,11 +78,11 @@ describe('input preservation', () => {
     }
     const second = await startWebHost(dataDir);
     try {
-      const restored = (await second.call<ProfileView[]>('listProfiles')).find(
+      const restored = (await second.call<ProfileView[]>('profiles.list')).find(
         (p) => p.profile.id === 'my-tenant',
       );
       expect(restored?.profile).toMatchObject({ ...TYPED, hasClientSecret: true });
-      expect((await second.call<AppInfo>('getAppInfo')).notices).toEqual([]);
+      expect((await second.call<AppInfo>('app.info')).notices).toEqual([]);
     } finally {
       await second.stop();
     }
@@ -93,9 +93,9 @@ describe('input preservation', () => {
     await writeFile(join(dataDir, 'profiles.json'), garbage);
     const host = await startWebHost(dataDir);
     try {
-      const info = await host.call<AppInfo>('getAppInfo');
+      const info = await host.call<AppInfo>('app.info');
       expect(info.notices.join(' ')).toMatch(/profiles\.json.*(moved|backed up|copied)/i);
-      const profiles = await host.call<ProfileView[]>('listProfiles');
+      const profiles = await host.call<ProfileView[]>('profiles.list');
       expect(profiles.map((p) => p.profile.id)).toContain('sandbox-first-party');
       const backups = (await readdir(dataDir)).filter((f) => f.startsWith('profiles.json.corrupt'));
       expect(backups).toHaveLength(1);

@@ -224,7 +224,7 @@ describe('every listener survives malformed requests', () => {
       port: () => Number(webUrl.port),
       missing: '/no-such-file.js',
       good: async () => {
-        const response = await fetch(`${webUrl.origin}/api/listProfiles`, {
+        const response = await fetch(`${webUrl.origin}/api/profiles.list`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-token': token() },
           body: '{"args":[]}',
@@ -233,7 +233,7 @@ describe('every listener survives malformed requests', () => {
         expect(((await response.json()) as { ok: boolean }).ok).toBe(true);
       },
       oversized: () => ({
-        request: bigBody('/api/listProfiles', webUrl.host, [`X-Api-Token: ${token()}`]),
+        request: bigBody('/api/profiles.list', webUrl.host, [`X-Api-Token: ${token()}`]),
         status: 413,
       }),
     },
@@ -320,7 +320,7 @@ describe('every listener survives malformed requests', () => {
   it('the web host says why a body is refused: too large, not "must be JSON"', async () => {
     const response = await raw(
       Number(webUrl.port),
-      bigBody('/api/listProfiles', webUrl.host, [`X-Api-Token: ${token()}`]),
+      bigBody('/api/profiles.list', webUrl.host, [`X-Api-Token: ${token()}`]),
     );
     expect(response.status).toBe(413);
     expect(response.body).toMatch(/1 MB/);

@@ -100,7 +100,7 @@ describe('secret hygiene', () => {
         scopes: ['openid', 'profile'],
         refreshTokens: true,
       };
-      expect((await api.saveProfile(profile, clientSecret)).ok).toBe(true);
+      expect((await api.profiles.save(profile, clientSecret)).ok).toBe(true);
 
       const done = new Promise<FlowView>((resolve) => {
         api!.subscribe((e) => {
@@ -108,15 +108,15 @@ describe('secret hygiene', () => {
             resolve(e.flow);
         });
       });
-      await api.connect('third', 'quick');
+      await api.flow.connect('third', 'quick');
       expect((await done).status).toBe('signed-in');
-      await api.callTool('third', 'whoami', {});
-      await api.refresh('third');
-      await api.callTool('third', 'whoami', {});
-      const report = await api.signOut('third');
+      await api.session.callTool('third', 'whoami', {});
+      await api.session.refresh('third');
+      await api.session.callTool('third', 'whoami', {});
+      const report = await api.session.signOut('third');
       expect(report.revoked.length).toBeGreaterThan(0);
       const exportFile = join(appDir, 'trace-export.json');
-      await writeFile(exportFile, await api.exportTrace());
+      await writeFile(exportFile, await api.trace.export());
     } finally {
       await api?.close();
       await loopback.close();

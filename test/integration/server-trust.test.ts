@@ -198,24 +198,24 @@ describe('the app API over the bundled stack', () => {
       openExternal: () => undefined,
     });
     cleanup.push(() => api.close());
-    const before = await api.getServerStatus();
+    const before = await api.server.status();
     expect(before).toMatchObject({ issuer: other.issuer, trustsSandbox: false });
     expect(before.issuerStatus.state).toBe('ready');
-    expect((await api.getAppInfo()).sandbox.running).toBe(false);
+    expect((await api.app.info()).sandbox.running).toBe(false);
     expect(stack.sandboxIssuer).toBeUndefined();
 
-    const flow = await api.connect(SANDBOX_FIRST_PARTY_ID, 'quick');
-    await api.cancelFlow(flow.flowId);
+    const flow = await api.flow.connect(SANDBOX_FIRST_PARTY_ID, 'quick');
+    await api.flow.cancel(flow.flowId);
     const sandbox = stack.sandboxIssuer;
     expect(sandbox).toBeDefined();
-    const info = await api.getAppInfo();
+    const info = await api.app.info();
     expect(info.sandbox).toMatchObject({ running: true, issuer: sandbox!.issuer });
-    const profiles = await api.listProfiles();
+    const profiles = await api.profiles.list();
     expect(profiles.find((p) => p.profile.id === SANDBOX_FIRST_PARTY_ID)?.profile.issuer).toBe(
       sandbox!.issuer,
     );
     // The server still trusts the other issuer: connecting a profile does not change that.
-    expect((await api.getServerStatus()).issuer).toBe(other.issuer);
+    expect((await api.server.status()).issuer).toBe(other.issuer);
   });
 
   it('applies settings through the API: invalid ones change nothing, valid ones restart and say so', async () => {
@@ -236,16 +236,16 @@ describe('the app API over the bundled stack', () => {
     cleanup.push(() => api.close());
     const events: string[] = [];
     api.subscribe((event) => events.push(event.type));
-    const invalid = await api.applyServerSettings({ ...stack.settings, cacheTtlSec: -1 });
+    const invalid = await api.server.applySettings({ ...stack.settings, cacheTtlSec: -1 });
     expect(invalid).toMatchObject({ ok: false, issues: [{ path: 'cacheTtlSec' }] });
-    expect(await api.getServerSettings()).toEqual(DEFAULT_SERVER_SETTINGS);
+    expect(await api.server.settings()).toEqual(DEFAULT_SERVER_SETTINGS);
 
-    const applied = await api.applyServerSettings({
+    const applied = await api.server.applySettings({
       ...stack.settings,
       requiredScopes: ['whoami:read'],
     });
     expect(applied.ok).toBe(true);
-    expect((await api.getServerStatus()).requiredScopes).toEqual(['whoami:read']);
+    expect((await api.server.status()).requiredScopes).toEqual(['whoami:read']);
     await expect.poll(() => events.includes('server-changed')).toBe(true);
   });
 });

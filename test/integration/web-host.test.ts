@@ -53,9 +53,9 @@ describe('the web host', () => {
   };
 
   it('refuses calls without the per-launch token, from another Host, or from another site', async () => {
-    const noToken = await fetch(`${origin}/api/listProfiles`, { method: 'POST', body: '{}' });
+    const noToken = await fetch(`${origin}/api/profiles.list`, { method: 'POST', body: '{}' });
     expect(noToken.status).toBe(401);
-    const foreignOrigin = await fetch(`${origin}/api/listProfiles`, {
+    const foreignOrigin = await fetch(`${origin}/api/profiles.list`, {
       method: 'POST',
       headers: { 'x-api-token': token, origin: 'https://evil.example' },
       body: '{}',
@@ -77,7 +77,7 @@ describe('the web host', () => {
   });
 
   it('lists the sandbox profiles first thing, pointing at the running sandbox', async () => {
-    const profiles = await call<ProfileView[]>('listProfiles');
+    const profiles = await call<ProfileView[]>('profiles.list');
     expect(profiles.map((p) => p.profile.id)).toEqual(
       expect.arrayContaining(['sandbox-first-party', 'sandbox-third-party']),
     );
@@ -86,7 +86,7 @@ describe('the web host', () => {
 
   it('validates a profile field by field and keeps a client secret write-only', async () => {
     const invalid = await call<{ ok: boolean; issues: { path: string; message: string }[] }>(
-      'validateProfile',
+      'profiles.validate',
       {
         id: 'tenant',
         name: 'My tenant',
@@ -100,7 +100,7 @@ describe('the web host', () => {
     );
 
     const saved = await call<{ ok: boolean }>(
-      'saveProfile',
+      'profiles.save',
       {
         id: 'tenant',
         name: 'My tenant',
@@ -111,7 +111,7 @@ describe('the web host', () => {
       'a-very-secret-client-secret',
     );
     expect(saved.ok).toBe(true);
-    const listed = JSON.stringify(await call('listProfiles'));
+    const listed = JSON.stringify(await call('profiles.list'));
     expect(listed).toContain('"hasClientSecret":true');
     expect(listed).not.toContain('a-very-secret-client-secret');
   });
@@ -140,7 +140,7 @@ describe('the web host', () => {
       }
     };
     try {
-      const flow = await call<FlowView>('connect', 'sandbox-first-party', 'quick');
+      const flow = await call<FlowView>('flow.connect', 'sandbox-first-party', 'quick');
       const open = await next((e) => e.type === 'open-url');
       if (open.type !== 'open-url') throw new Error('unreachable');
       expect(open.purpose).toBe('sign-in');
@@ -162,7 +162,7 @@ describe('the web host', () => {
       );
 
       const result = await call<{ structuredContent: { subject: string; verifiedBy: string } }>(
-        'callTool',
+        'session.callTool',
         'sandbox-first-party',
         'whoami',
         {},
@@ -170,20 +170,20 @@ describe('the web host', () => {
       expect(result.structuredContent.verifiedBy).toBe('jwt');
 
       const session = await call<{ user: { name?: string }; accessToken: { kind: string } }>(
-        'getSession',
+        'session.get',
         'sandbox-first-party',
       );
       expect(session).toMatchObject({
         user: { name: 'Alice Liddell' },
         accessToken: { kind: 'jwt' },
       });
-      expect(JSON.stringify(await call('getTrace'))).not.toContain(
+      expect(JSON.stringify(await call('trace.get'))).not.toContain(
         callback.searchParams.get('code')!,
       );
 
       // Sign-out: the report carries no ID token to the page, and the tab opens through a link.
       const report = await call<{ endSessionUrl?: string; revoked: unknown[] }>(
-        'signOut',
+        'session.signOut',
         'sandbox-first-party',
       );
       expect(report.revoked.length).toBeGreaterThan(0);
@@ -196,7 +196,7 @@ describe('the web host', () => {
   });
 
   it('answers a call it cannot do with the message and the fix, not a stack', async () => {
-    const error = await call('callTool', 'sandbox-third-party', 'whoami', {}).catch(
+    const error = await call('session.callTool', 'sandbox-third-party', 'whoami', {}).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({

@@ -11,8 +11,13 @@ import {
   type InvokeEventLike,
 } from '../../main/electron/ipc';
 import { isAppUrl, rendererLocation } from '../../main/electron/renderer-location';
-import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannelOf, type AppEvent } from '../../preload/api';
-import type { AppApi } from '../../main/api';
+import {
+  API_METHODS,
+  buildRequests,
+  IPC_EVENT_CHANNEL,
+  ipcChannelOf,
+  type AppEvent,
+} from '../../preload/api';
 
 type Handler = (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>;
 
@@ -45,23 +50,19 @@ class FixableError extends Error {
 
 function setup() {
   const calls: { method: string; args: unknown[] }[] = [];
-  const api = Object.fromEntries(
-    API_METHODS.map((method) => [
-      method,
-      async (...args: unknown[]) => {
-        calls.push({ method, args });
-        if (args[0] === 'fail') {
-          throw new FixableError(
-            'There is no profile fail.',
-            'Pick a profile from the list.',
-            'not_found',
-          );
-        }
-        if (args[0] === 'crash') throw new TypeError('Cannot read properties of undefined');
-        return { method, args };
-      },
-    ]),
-  ) as unknown as Pick<AppApi, (typeof API_METHODS)[number]>;
+  // Every method of the contract, each answering with its own name: the router must reach them all.
+  const api = buildRequests(async (method, args) => {
+    calls.push({ method, args });
+    if (args[0] === 'fail') {
+      throw new FixableError(
+        'There is no profile fail.',
+        'Pick a profile from the list.',
+        'not_found',
+      );
+    }
+    if (args[0] === 'crash') throw new TypeError('Cannot read properties of undefined');
+    return { method, args };
+  });
   const ipcMain = new FakeIpcMain();
   const logged: string[] = [];
   const router = createIpcRouter({
@@ -86,18 +87,28 @@ describe('createIpcRouter', () => {
     expect(ipcMain.handlers.size).toBe(0);
   });
 
+  it('answers every method of the contract through its channel', async () => {
+    const { invoke } = setup();
+    for (const method of API_METHODS) {
+      expect(await invoke(method, APP_FRAME, 'p1'), method).toEqual({
+        ok: true,
+        value: { method, args: ['p1'] },
+      });
+    }
+  });
+
   it('calls the API for the app page and wraps the value in an envelope', async () => {
     const { invoke, calls } = setup();
-    expect(await invoke('callTool', APP_FRAME, 'p1', 'whoami', { a: 1 })).toEqual({
+    expect(await invoke('session.callTool', APP_FRAME, 'p1', 'whoami', { a: 1 })).toEqual({
       ok: true,
-      value: { method: 'callTool', args: ['p1', 'whoami', { a: 1 }] },
+      value: { method: 'session.callTool', args: ['p1', 'whoami', { a: 1 }] },
     });
-    expect(calls).toEqual([{ method: 'callTool', args: ['p1', 'whoami', { a: 1 }] }]);
+    expect(calls).toEqual([{ method: 'session.callTool', args: ['p1', 'whoami', { a: 1 }] }]);
   });
 
   it('turns a thrown error into { message, fix, code } without a stack', async () => {
     const { invoke } = setup();
-    const failed = await invoke('getSession', APP_FRAME, 'fail');
+    const failed = await invoke('session.get', APP_FRAME, 'fail');
     expect(failed).toEqual({
       ok: false,
       error: {
@@ -106,7 +117,7 @@ describe('createIpcRouter', () => {
         code: 'not_found',
       },
     });
-    const crashed = await invoke('getSession', APP_FRAME, 'crash');
+    const crashed = await invoke('session.get', APP_FRAME, 'crash');
     expect(crashed).toEqual({
       ok: false,
       error: { message: 'Cannot read properties of undefined' },
@@ -127,10 +138,10 @@ describe('createIpcRouter', () => {
     ['a frame that is gone', { senderFrame: null }],
   ])('refuses %s and never calls the API', async (_what, event) => {
     const { invoke, calls, logged } = setup();
-    expect(await invoke('listProfiles', event)).toEqual({ ok: false, error: UNTRUSTED_SENDER });
+    expect(await invoke('profiles.list', event)).toEqual({ ok: false, error: UNTRUSTED_SENDER });
     expect(calls).toEqual([]);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/^Refused listProfiles from .*: not the app's own page\.$/);
+    expect(logged[0]).toMatch(/^Refused profiles\.list from .*: not the app's own page\.$/);
   });
 });
 

@@ -213,21 +213,21 @@ describe('main/index.ts wiring', () => {
 
   it('serves every API method over IPC to the app page only', async () => {
     expect([...fake.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => `api:${m}`).sort());
-    const refused = await fake.handlers.get('api:getAppInfo')?.({
+    const refused = await fake.handlers.get('api:app.info')?.({
       senderFrame: { url: 'https://evil.example/', parent: null },
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'untrusted_sender' } });
   });
 
   it('reports both redirect modes and the file-permissions fallback', async () => {
-    const result = (await call('getAppInfo')) as { ok: true; value: AppInfo };
+    const result = (await call('app.info')) as { ok: true; value: AppInfo };
     expect(result.ok).toBe(true);
     const info = result.value;
     expect(info.host).toBe('desktop');
     expect(info.secretProtection).toBe('file-permissions');
     expect(info.redirects.map((r) => r.mode)).toEqual(['custom-scheme', 'loopback']);
     expect(info.redirects[1]?.redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
-    const trace = (await call('getTrace')) as {
+    const trace = (await call('trace.get')) as {
       ok: true;
       value: { type: string; message?: string }[];
     };
@@ -244,7 +244,7 @@ describe('main/index.ts wiring', () => {
       { preventDefault: () => undefined },
       'app.mcpauthdesktop:/oauth/callback?code=c&state=not-ours',
     );
-    const trace = (await call('getTrace')) as {
+    const trace = (await call('trace.get')) as {
       ok: true;
       value: { type: string; message?: string }[];
     };
@@ -261,7 +261,7 @@ describe('main/index.ts wiring', () => {
   });
 
   it('stops everything on quit', async () => {
-    const info = ((await call('getAppInfo')) as { ok: true; value: AppInfo }).value;
+    const info = ((await call('app.info')) as { ok: true; value: AppInfo }).value;
     let prevented = false;
     fake.app.emit('will-quit', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);

@@ -3,7 +3,13 @@
 // ipcRenderer. They are the only mocks here; the preload's own code runs as written.
 import { readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { API_METHODS, IPC_EVENT_CHANNEL, type AppEvent, type DesktopApi } from '../../preload/api';
+import {
+  API_METHODS,
+  API_ROUTES,
+  IPC_EVENT_CHANNEL,
+  type AppEvent,
+  type DesktopApi,
+} from '../../preload/api';
 
 const fake = vi.hoisted(() => {
   type Listener = (event: unknown, ...args: unknown[]) => void;
@@ -51,19 +57,37 @@ beforeEach(() => {
 describe('preload', () => {
   it('exposes exactly the DesktopApi as window.mcpAuthDesktop, and nothing else', () => {
     expect([...fake.state.exposed.keys()]).toEqual(['mcpAuthDesktop']);
-    expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'onEvent'].sort());
-    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(API_ROUTES), 'onEvent'].sort());
+    for (const [group, methods] of Object.entries(API_ROUTES)) {
+      const block = api[group as keyof typeof API_ROUTES] as unknown as Record<string, unknown>;
+      expect(Object.keys(block).sort()).toEqual([...methods].sort());
+      for (const value of Object.values(block)) expect(typeof value).toBe('function');
+    }
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
+  });
+
+  it('sends every method of the contract on its own channel, api:<group>.<method>', async () => {
+    fake.state.answer = (channel) => ({ ok: true, value: channel });
+    for (const [group, methods] of Object.entries(API_ROUTES)) {
+      const block = api[group as keyof typeof API_ROUTES] as unknown as Record<
+        string,
+        () => Promise<unknown>
+      >;
+      for (const method of methods) {
+        await expect(block[method]!()).resolves.toBe(`api:${group}.${method}`);
+      }
+    }
+    expect(fake.state.invoked.map((i) => i.channel)).toEqual(API_METHODS.map((m) => `api:${m}`));
   });
 
   it('invokes api:<method> with the arguments and unwraps the envelope', async () => {
     fake.state.answer = (channel, args) => ({ ok: true, value: { channel, args } });
-    await expect(api.callTool('p1', 'whoami', { a: 1 })).resolves.toEqual({
-      channel: 'api:callTool',
+    await expect(api.session.callTool('p1', 'whoami', { a: 1 })).resolves.toEqual({
+      channel: 'api:session.callTool',
       args: ['p1', 'whoami', { a: 1 }],
     });
     expect(fake.state.invoked).toEqual([
-      { channel: 'api:callTool', args: ['p1', 'whoami', { a: 1 }] },
+      { channel: 'api:session.callTool', args: ['p1', 'whoami', { a: 1 }] },
     ]);
   });
 
@@ -76,7 +100,7 @@ describe('preload', () => {
         code: 'not_connected',
       },
     });
-    const error = await api.listTools('p1').catch((reason: unknown) => reason);
+    const error = await api.session.listTools('p1').catch((reason: unknown) => reason);
     expect(error).toEqual({
       name: 'ApiError',
       message: 'This profile is not connected.',
@@ -88,14 +112,14 @@ describe('preload', () => {
 
   it('a broken channel or answer becomes a message without a stack', async () => {
     fake.state.answer = () => {
-      throw new Error("Error invoking remote method 'api:getTrace': Error: No handler registered");
+      throw new Error("Error invoking remote method 'api:trace.get': Error: No handler registered");
     };
-    await expect(api.getTrace()).rejects.toEqual({
+    await expect(api.trace.get()).rejects.toEqual({
       name: 'ApiError',
-      message: 'MCP Auth Desktop could not run getTrace.',
+      message: 'MCP Auth Desktop could not run trace.get.',
     });
     fake.state.answer = () => undefined;
-    await expect(api.getTrace()).rejects.toEqual({
+    await expect(api.trace.get()).rejects.toEqual({
       name: 'ApiError',
       message: 'MCP Auth Desktop did not answer.',
     });

@@ -1,10 +1,10 @@
 /**
- * The DesktopApi over HTTP, for the web host (`npm run web`): every method is `POST /api/<method>`
- * with the page's access token, events arrive over Server-Sent Events. Built generically from
- * API_METHODS, so a method added to the contract needs no change here.
+ * The DesktopApi over HTTP, for the web host (`npm run web`): every method is
+ * `POST /api/<group>.<method>` with the page's access token, events arrive over Server-Sent Events.
+ * Built generically from API_ROUTES, so a method added to the contract needs no change here.
  */
 import {
-  API_METHODS,
+  buildRequests,
   type ApiMethod,
   type ApiResult,
   type AppEvent,
@@ -149,7 +149,7 @@ export function createWebClient({ token, openUrl = openInNewTab }: WebClientOpti
 
   async function scheduleRetry(): Promise<void> {
     // A refused token never comes back: say so instead of retrying forever.
-    const check = await fetch('/api/getAppInfo', {
+    const check = await fetch('/api/app.info', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-token': token },
       body: '{"args":[]}',
@@ -165,12 +165,8 @@ export function createWebClient({ token, openUrl = openInNewTab }: WebClientOpti
 
   open();
 
-  const methods = Object.fromEntries(
-    API_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)]),
-  ) as unknown as Omit<DesktopApi, 'onEvent'>;
-
   const api: DesktopApi = {
-    ...methods,
+    ...buildRequests(call),
     onEvent(listener) {
       listeners.add(listener);
       return () => {

@@ -21,9 +21,7 @@ export function DemoView() {
   const { run } = useDemoRun(report ? undefined : runId, reveal, report);
 
   useEffect(() => {
-    void api
-      .listDemoScenarios()
-      .then(setScenarios, (e: unknown) => setError({ message: String(e) }));
+    void api.demo.scenarios().then(setScenarios, (e: unknown) => setError({ message: String(e) }));
   }, [api]);
 
   const start = async (id: string) => {
@@ -31,7 +29,7 @@ export function DemoView() {
     setReport(undefined);
     setReveal(false);
     try {
-      setRunId((await api.startDemo(id, { presenter })).runId);
+      setRunId((await api.demo.start(id, { presenter })).runId);
     } catch (e) {
       setError(e as { message: string; fix?: string });
     }
@@ -41,7 +39,7 @@ export function DemoView() {
     if (!file) return;
     setError(undefined);
     try {
-      setReport(await api.openDemoReport(await file.text()));
+      setReport(await api.demo.openReport(await file.text()));
       setRunId(undefined);
     } catch (e) {
       setError(e as { message: string; fix?: string });
@@ -49,7 +47,7 @@ export function DemoView() {
   };
 
   const exit = () => {
-    if (runId && run && run.status !== 'done' && run.status !== 'failed') void api.stopDemo(runId);
+    if (runId && run && run.status !== 'done' && run.status !== 'failed') void api.demo.stop(runId);
     setRunId(undefined);
     setReport(undefined);
   };

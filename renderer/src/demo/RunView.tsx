@@ -52,7 +52,7 @@ export function RunView(props: {
       return;
     }
     if (run.status === 'paused' && !run.readOnly) {
-      await api.continueDemo(run.runId).catch((e: unknown) => setBusy(String(e)));
+      await api.demo.continue(run.runId).catch((e: unknown) => setBusy(String(e)));
     }
   }, [api, atEnd, run.runId, run.readOnly, run.status]);
   const back = useCallback(() => setCursor((c) => Math.max(0, c - 1)), []);
@@ -77,7 +77,7 @@ export function RunView(props: {
   const exportReport = async () => {
     setBusy('Exporting…');
     try {
-      const html = await api.exportDemoReport(run.runId);
+      const html = await api.demo.exportReport(run.runId);
       const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
       downloadText(html, `mcp-auth-demo-${run.scenarioId}-${stamp}.html`, 'text/html');
       setBusy(undefined);
@@ -252,7 +252,7 @@ export function RunView(props: {
             <button
               type="button"
               className="button button--primary"
-              onClick={() => void api.continueDemo(run.runId)}
+              onClick={() => void api.demo.continue(run.runId)}
             >
               Continue
             </button>

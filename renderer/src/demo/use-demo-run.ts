@@ -23,7 +23,7 @@ export function useDemoRun(runId: string | undefined, reveal: boolean, report?: 
     try {
       do {
         again.current = false;
-        setRun(await api.getDemoRun(runId, reveal));
+        setRun(await api.demo.run(runId, reveal));
       } while (again.current);
       setError(undefined);
     } catch (e) {

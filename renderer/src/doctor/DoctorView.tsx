@@ -21,7 +21,7 @@ export function DoctorView({ view }: { view: ProfileView }) {
             type="button"
             className="button button--primary"
             disabled={check.busy}
-            onClick={() => void check.run(() => api.doctorCheckProfile(profileId))}
+            onClick={() => void check.run(() => api.doctor.checkProfile(profileId))}
           >
             {check.busy ? <Spinner /> : <Icon name="play" size={18} />}
             Check

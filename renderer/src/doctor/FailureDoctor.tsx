@@ -21,7 +21,7 @@ export function FailureDoctor({
   const [all, setAll] = useState(false);
   const { run } = doctor;
   useEffect(() => {
-    void run(() => api.doctorExplainFailure(profileId, code));
+    void run(() => api.doctor.explainFailure(profileId, code));
     // Once per failure (the parent keys this by flow); `run` is a fresh function each render.
   }, [api, profileId, code]);
 

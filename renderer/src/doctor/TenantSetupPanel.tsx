@@ -50,7 +50,7 @@ export function TenantSetupPanel() {
       ...(form.appSecret && { appSecret: form.appSecret }),
       ...(fix && { fix }),
     };
-    void setup.run(() => api.doctorSetupTenant(input));
+    void setup.run(() => api.doctor.setupTenant(input));
   };
   const result = setup.value;
 

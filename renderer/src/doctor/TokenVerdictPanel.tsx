@@ -34,7 +34,7 @@ export function TokenVerdictPanel({ profileId }: { profileId: string }) {
           className="button button--secondary button--small"
           disabled={verdict.busy}
           onClick={() =>
-            void verdict.run(() => api.doctorCheckToken(profileId, pasted || undefined))
+            void verdict.run(() => api.doctor.checkToken(profileId, pasted || undefined))
           }
         >
           {verdict.busy && <Spinner />}

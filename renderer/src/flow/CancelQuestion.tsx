@@ -21,8 +21,8 @@ export function CancelQuestion({ flow }: { flow: FlowView }) {
     setBusy(kind);
     setError(undefined);
     try {
-      if (kind === 'retry') await api.continueFlow(flow.flowId);
-      else await api.cancelFlow(flow.flowId);
+      if (kind === 'retry') await api.flow.continue(flow.flowId);
+      else await api.flow.cancel(flow.flowId);
     } catch (reason) {
       setError(describeError(reason));
     } finally {

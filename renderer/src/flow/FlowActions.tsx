@@ -41,7 +41,7 @@ export function FlowActions(props: {
   async function cancel() {
     if (!flow) return;
     try {
-      await api.cancelFlow(flow.flowId);
+      await api.flow.cancel(flow.flowId);
     } catch (reason) {
       setError(describeError(reason));
     }

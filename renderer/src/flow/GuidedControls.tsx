@@ -28,7 +28,7 @@ export function GuidedControls({ flow }: { flow: FlowView }) {
     setSentFor(pauseKey);
     setError(undefined);
     try {
-      await api.continueFlow(flow.flowId);
+      await api.flow.continue(flow.flowId);
     } catch (reason) {
       setError(describeError(reason));
       setSentFor(undefined);
@@ -37,7 +37,7 @@ export function GuidedControls({ flow }: { flow: FlowView }) {
 
   async function onCancel() {
     try {
-      await api.cancelFlow(flow.flowId);
+      await api.flow.cancel(flow.flowId);
     } catch (reason) {
       setError(describeError(reason));
     }

@@ -77,7 +77,7 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
   useEffect(() => {
     const ticket = ++validation.current;
     const timer = setTimeout(() => {
-      api.validateProfile(input).then(
+      api.profiles.validate(input).then(
         (result) => {
           if (ticket === validation.current) setRemoteIssues(result.ok ? [] : result.issues);
         },
@@ -104,7 +104,7 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
     validation.current++;
     try {
       const toSave = { ...input, ...(secret !== '' && { hasClientSecret: true }) };
-      const result = await api.saveProfile(toSave, secret === '' ? undefined : secret);
+      const result = await api.profiles.save(toSave, secret === '' ? undefined : secret);
       if (!result.ok) {
         setRemoteIssues(result.issues);
         setSave({ state: 'invalid' });
@@ -130,7 +130,7 @@ export function ProfileEditor({ profile, isDraft }: { profile: Profile; isDraft:
       return;
     }
     try {
-      await api.deleteProfile(profile.id);
+      await api.profiles.delete(profile.id);
       await store.reload();
     } catch (error) {
       setSave({ state: 'failed', error: describeError(error) });

@@ -1,12 +1,25 @@
+import { useState } from 'react';
+import type { ApiErrorBody } from '../../../preload/api';
+import { useApi } from '../api/api-context';
+import { describeError } from '../api/errors';
 import { useFlows } from '../state/flow-store';
 import { useProfiles } from '../state/profile-store';
+import { ErrorWithFix } from '../ui/Callout';
 import { Icon } from '../ui/Icon';
-import { logtoTenantDraft } from './profile-form';
 
 /** The sidebar's profile list: pick one, see at a glance which are signed in; add new ones. */
 export function ProfileList() {
-  const { profiles, draft, selectedId, select, startDraft, info } = useProfiles();
+  const api = useApi();
+  const { profiles, draft, selectedId, select, startDraft } = useProfiles();
   const { latestFlow } = useFlows();
+  const [templateError, setTemplateError] = useState<ApiErrorBody>();
+  // The template comes from main (one source of the defaults), pointed at the running server.
+  const newProfile = () => {
+    setTemplateError(undefined);
+    api.profiles.template().then(startDraft, (error: unknown) => {
+      setTemplateError(describeError(error));
+    });
+  };
   const items = [
     ...profiles,
     ...(draft ? [{ profile: draft, signedIn: false, isDraft: true as const }] : []),
@@ -56,10 +69,11 @@ export function ProfileList() {
         type="button"
         className="button button--secondary button--block"
         disabled={draft !== undefined}
-        onClick={() => startDraft(logtoTenantDraft(info.sandbox.mcpUrl))}
+        onClick={newProfile}
       >
         <Icon name="plus" size={18} /> New profile
       </button>
+      {templateError && <ErrorWithFix error={templateError} />}
       <p className="muted sidebar__note">Starts as a “Logto tenant” profile to fill in.</p>
     </nav>
   );

@@ -1,7 +1,7 @@
 /**
  * The profile editor's state: everything the person typed, kept as typed (strings, rows, chips),
  * and the conversion to the profile input main validates. Nothing here decides validity: main's
- * schema does (api.validateProfile), so the form and the command line never disagree.
+ * schema does (api.profiles.validate), so the form and the command line never disagree.
  */
 import type { Profile } from '../../../preload/api';
 
@@ -192,23 +192,6 @@ export function issuesByField(
 
 export function sameInput(a: ProfileForm, b: ProfileForm): boolean {
   return JSON.stringify(inputFromForm(a)) === JSON.stringify(inputFromForm(b));
-}
-
-/** A blank "Logto tenant" profile, as main's template makes it, pointed at the bundled server. */
-export function logtoTenantDraft(serverUrl: string): Profile {
-  return {
-    id: `p-${crypto.randomUUID()}`,
-    name: 'Logto tenant',
-    serverUrl,
-    transport: 'streamable-http',
-    hasClientSecret: false,
-    scopes: ['openid', 'profile', 'email'],
-    resource: { mode: 'auto' },
-    extraParams: {},
-    redirectMode: 'loopback',
-    refreshTokens: false,
-    kind: 'custom',
-  };
 }
 
 /** A copy of `profile` to change freely (the secret is not copied: main never gives it out). */

@@ -39,7 +39,7 @@ export function useIssuerScopes(issuer: string): Offered {
     let current = true;
     const timer = setTimeout(() => {
       setResult({ state: 'loading', scopes: [], issuer: trimmed });
-      api.discoverScopes(trimmed).then(
+      api.profiles.discoverScopes(trimmed).then(
         (scopes) => {
           cache.set(trimmed, scopes);
           if (current) setResult({ state: 'done', scopes, issuer: trimmed });

@@ -53,7 +53,7 @@ export function ServerSettingsForm({ status }: { status: ServerStatus }) {
     }
     const mine = ++ticket.current;
     const timer = setTimeout(() => {
-      api.validateServerSettings(input).then(
+      api.server.validateSettings(input).then(
         (result) => {
           if (mine === ticket.current) setIssues(result.ok ? [] : result.issues);
         },
@@ -75,7 +75,7 @@ export function ServerSettingsForm({ status }: { status: ServerStatus }) {
     setApply({ state: 'applying' });
     ticket.current++;
     try {
-      const result = await api.applyServerSettings(input);
+      const result = await api.server.applySettings(input);
       if (!result.ok) {
         setIssues(result.issues);
         setApply({

@@ -28,7 +28,7 @@ export function TrustOffer({ profile }: { profile: Profile }) {
     if (!status) return;
     setState({ kind: 'applying' });
     try {
-      const result = await api.applyServerSettings({
+      const result = await api.server.applySettings({
         ...status.settings,
         issuer: wantsSandbox ? 'sandbox' : wanted,
       });

@@ -1,7 +1,16 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ReactNode } from 'react';
 import type { FlowView } from '../../../preload/api';
 import { useApi, useAppEvents } from '../api/api-context';
+import { useProfiles } from './profile-store';
 
 /** A URL the app asked the page to open (web host), kept so the page can offer it as a link. */
 export interface OpenedUrl {
@@ -37,6 +46,32 @@ export function FlowProvider({ children }: { children: ReactNode }) {
   const [lastOpened, setLastOpened] = useState<OpenedUrl>();
   const stateRef = useRef(state);
   stateRef.current = state;
+  const { profiles } = useProfiles();
+  const asked = useRef(new Set<string>());
+
+  // A reloaded page picks up a sign-in still in progress in main (running, or paused in guided
+  // mode): its events keep coming, but the page would not know the flow without asking once.
+  useEffect(() => {
+    for (const { profile } of profiles) {
+      if (asked.current.has(profile.id)) continue;
+      asked.current.add(profile.id);
+      api.flow.get(profile.id).then(
+        (flow) => {
+          if (!flow || (flow.status !== 'running' && flow.status !== 'paused')) return;
+          setState((current) =>
+            // An event or a Connect got here first: it is newer, keep it.
+            current.latest[flow.profileId] !== undefined
+              ? current
+              : {
+                  flows: { ...current.flows, [flow.flowId]: flow },
+                  latest: { ...current.latest, [flow.profileId]: flow.flowId },
+                },
+          );
+        },
+        (error: unknown) => console.warn('Could not ask for a flow in progress:', error),
+      );
+    }
+  }, [api, profiles]);
 
   useAppEvents((event) => {
     if (event.type === 'open-url') {
@@ -56,7 +91,7 @@ export function FlowProvider({ children }: { children: ReactNode }) {
 
   const connect = useCallback(
     async (profileId: string, mode: 'quick' | 'guided') => {
-      const flow = await api.connect(profileId, mode);
+      const flow = await api.flow.connect(profileId, mode);
       setState((current) => ({
         // Events may have overtaken the answer: they are newer, keep them.
         flows: current.flows[flow.flowId]

@@ -80,7 +80,7 @@ export function ProfileProvider(props: {
 
   const reload = useCallback(async () => {
     try {
-      const next = await api.listProfiles();
+      const next = await api.profiles.list();
       setProfiles(next);
       setLoadError(undefined);
       return next;

@@ -53,7 +53,7 @@ export function ServerProvider({ children }: { children: ReactNode }) {
 
   const reload = useCallback(async () => {
     try {
-      const next = await api.getServerStatus();
+      const next = await api.server.status();
       setStatus(next);
       setLoadError(undefined);
       setDecisions((current) => {

@@ -62,8 +62,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const reload = useCallback(
     (profileId: string) => {
       known.current.add(profileId);
-      const loading = api
-        .getSession(profileId)
+      const loading = api.session
+        .get(profileId)
         .then((session) => {
           setByProfile((current) => {
             const rest = { ...(current[profileId] ?? EMPTY) };
@@ -92,7 +92,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (profileId: string, tool: string, args: Record<string, unknown>) => {
       const run: ToolRun = { tool, args, at: Date.now() };
       try {
-        run.result = await api.callTool(profileId, tool, args);
+        run.result = await api.session.callTool(profileId, tool, args);
       } catch (error) {
         run.error = describeError(error);
       }
@@ -104,7 +104,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(
     async (profileId: string) => {
-      const session = await api.refresh(profileId);
+      const session = await api.session.refresh(profileId);
       patch(profileId, { session });
     },
     [api, patch],
@@ -112,7 +112,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(
     async (profileId: string) => {
-      const report = await api.signOut(profileId);
+      const report = await api.session.signOut(profileId);
       setByProfile((current) => ({
         ...current,
         [profileId]: { session: null, signOutReport: report },

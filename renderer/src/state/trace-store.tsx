@@ -29,7 +29,7 @@ export function TraceProvider({ children }: { children: ReactNode }) {
 
   const reload = useCallback(async () => {
     try {
-      const loaded = await api.getTrace();
+      const loaded = await api.trace.get();
       setEvents((current) => mergeLoaded(loaded, current));
       setLoadError(undefined);
     } catch (error) {
@@ -38,7 +38,7 @@ export function TraceProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   const clear = useCallback(async () => {
-    await api.clearTrace();
+    await api.trace.clear();
     setEvents([]);
   }, [api]);
 

@@ -23,7 +23,7 @@ export function ToolsView({ profileId, isDraft }: { profileId: string; isDraft: 
     setLoading(true);
     setError(undefined);
     try {
-      setTools(await api.listTools(profileId));
+      setTools(await api.session.listTools(profileId));
     } catch (reason) {
       setError(describeError(reason));
     } finally {

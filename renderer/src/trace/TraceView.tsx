@@ -46,7 +46,7 @@ export function TraceView() {
   async function onExport() {
     setError(undefined);
     try {
-      const text = await api.exportTrace();
+      const text = await api.trace.export();
       const name = traceFileName();
       downloadText(text, name);
       setStatus(`Exported ${name}. Tokens and secrets in it are redacted.`);

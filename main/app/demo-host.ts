@@ -1,0 +1,157 @@
+/** Demo mode and reports (issue 10): scenarios played through this same API, on the sandbox. */
+import type { DemoApi, ApiRequests } from '../../preload/api';
+import type { SessionStore } from '../client/engine/session-store';
+import { createDemoApi, DemoApiError } from '../report/demo-api';
+import { trustsSandbox } from '../server';
+import { DEFAULT_CLOCK_TOLERANCE_SEC } from '../server/config';
+import { fetchWithTimeout } from '../shared/fetch-with-timeout';
+import { sandboxInfo, type BundledStack } from '../stack';
+import { createTracedFetch, type TraceRecorder } from '../trace';
+import type { EventHub } from './event-hub';
+import type { FlowRunner } from './flow-runner';
+
+/** A JWT's `exp` in ms, read without verifying (our own token: only to know when to ask). */
+function jwtExpiry(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp?: unknown;
+    };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The demo block of the API, and `close`, which waits for a run to put the sandbox back. */
+export function createDemoHost(deps: {
+  api: Pick<ApiRequests, 'profiles' | 'flow' | 'session'>;
+  stack: BundledStack;
+  sessions: SessionStore;
+  recorder: TraceRecorder;
+  runner: FlowRunner;
+  events: EventHub;
+  syncSandboxProfiles(): Promise<void>;
+  version: string;
+}): { api: DemoApi; close(): Promise<void> } {
+  const { api, stack } = deps;
+  const demo = createDemoApi({
+    saveProfile: (input, secret) => api.profiles.save(input, secret),
+    connect: (profileId, mode) => api.flow.connect(profileId, mode),
+    continueFlow: (flowId) => api.flow.continue(flowId),
+    callTool: (profileId, name, args) => api.session.callTool(profileId, name, args),
+    refresh: (profileId) => api.session.refresh(profileId),
+    signOut: (profileId) => api.session.signOut(profileId),
+    subscribe: (listener) => deps.events.subscribe(listener),
+    events: () => deps.recorder.events(),
+    cancelFlow: (flowId) => api.flow.cancel(flowId),
+    // The old access token stays here, in main; the page and the trace see only its fingerprint.
+    holdAccessToken: async (profileId) => {
+      const session = await deps.sessions.load(profileId);
+      const token = session?.tokens.access_token;
+      const flowId = deps.runner.activeFor(profileId)?.flow.id;
+      if (!token) return undefined;
+      const check = async () => {
+        const traced = createTracedFetch({
+          recorder: deps.recorder,
+          party: 'client',
+          ...(flowId && { flowId }),
+          fetch: (url, init) =>
+            fetchWithTimeout(url instanceof Request ? url.url : url, init ?? {}),
+        });
+        const response = await traced(stack.server.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${token}`,
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 0,
+            method: 'initialize',
+            params: {
+              protocolVersion: '2025-06-18',
+              capabilities: {},
+              clientInfo: { name: 'mcp-auth-desktop-demo-check', version: '0' },
+            },
+          }),
+        });
+        // A refusal says why in RFC 6750 terms; that is the verdict the room should hear.
+        const refusal = response.ok
+          ? undefined
+          : ((await response.json().catch(() => undefined)) as
+              { error?: unknown; error_description?: unknown } | undefined);
+        await response.body?.cancel().catch(() => undefined);
+        const why = [refusal?.error, refusal?.error_description]
+          .filter((part) => typeof part === 'string')
+          .join(', ');
+        return {
+          what: 'The old access token',
+          status: response.status,
+          accepted: response.ok,
+          explanation: response.ok
+            ? 'the server still accepts it: a JWT access token stays valid until it expires.'
+            : `the server rejects it${why ? `: ${why}` : '.'}`,
+        };
+      };
+      const expiresAt = jwtExpiry(token) ?? session.expiresAt;
+      return { check, ...(expiresAt && { expiresAt }) };
+    },
+    sandboxControls: {
+      serverSettings: () => stack.settings,
+      applyServerSettings: async (settings) => {
+        const result = await stack.apply(settings, { persist: false });
+        if (!result.ok) throw new Error(result.issues.map((i) => i.message).join(' '));
+      },
+      accessTokenTtl: () => ({
+        override: stack.sandboxAccessTokenTtl,
+        resourceSec:
+          stack.sandboxIssuer?.apiResources.find((r) => r.indicator === stack.server.resource)
+            ?.accessTokenTtlSec ?? 3600,
+      }),
+      setAccessTokenTtl: (sec) => stack.setSandboxAccessTokenTtl(sec),
+    },
+    // The bundled server is started with the default leeway (serverOptionsFrom sets none).
+    serverClockLeewaySec: DEFAULT_CLOCK_TOLERANCE_SEC,
+    // Read when used: the sandbox starts on first use and the server restarts on new settings.
+    get sandbox() {
+      return sandboxInfo(stack);
+    },
+    get thirdPartySecret() {
+      return stack.sandboxIssuer?.clients.find((c) => c.clientSecret)?.clientSecret;
+    },
+    get serverSettings() {
+      return {
+        verification: stack.server.verification,
+        requiredScopes: stack.server.requiredScopes,
+      };
+    },
+    prepare: async () => {
+      if (!trustsSandbox(stack.settings)) {
+        throw new DemoApiError(
+          `The demo scenarios run on the sandbox, but the bundled server trusts ${stack.server.issuer}.`,
+          'Make the bundled server trust the sandbox (Server tab), then start the scenario again.',
+          'server_not_on_sandbox',
+        );
+      }
+      if (!stack.sandboxIssuer) {
+        await stack.sandbox();
+        await deps.syncSandboxProfiles();
+      }
+    },
+    appVersion: deps.version,
+    changed: (runId) => deps.events.publish({ type: 'demo', runId }),
+  });
+  return {
+    api: {
+      scenarios: () => demo.api.listDemoScenarios(),
+      start: (scenarioId, options) => demo.api.startDemo(scenarioId, options),
+      continue: (runId) => demo.api.continueDemo(runId),
+      stop: (runId) => demo.api.stopDemo(runId),
+      run: (runId, reveal) => demo.api.getDemoRun(runId, reveal),
+      exportReport: (runId) => demo.api.exportDemoReport(runId),
+      openReport: (html) => demo.api.openDemoReport(html),
+    },
+    close: demo.close,
+  };
+}
