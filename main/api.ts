@@ -25,6 +25,7 @@ import { clientSnippets } from './app/client-snippets';
 import { sessionView } from './app/session-view';
 import { createDoctorApi, DoctorApiError } from './doctor/doctor-api';
 import { Flow, settingsFromProfile } from './client/engine/flow';
+import { initializeRequest } from './client/engine/initialize-request';
 import { FlowStepError } from './client/engine/notes';
 import { SessionStore, sessionFits, type StoredSession } from './client/engine/session-store';
 import { startLoopbackListener, type LoopbackListener } from './client/redirect/loopback-listener';
@@ -275,24 +276,10 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
           fetch: (url, init) =>
             fetchWithTimeout(url instanceof Request ? url.url : url, init ?? {}),
         });
-        const response = await traced(deps.stack.server.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            authorization: `Bearer ${token}`,
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 0,
-            method: 'initialize',
-            params: {
-              protocolVersion: '2025-06-18',
-              capabilities: {},
-              clientInfo: { name: 'mcp-auth-desktop-demo-check', version: '0' },
-            },
-          }),
-        });
+        const response = await traced(
+          deps.stack.server.url,
+          initializeRequest('mcp-auth-desktop-demo-check', token),
+        );
         await response.body?.cancel().catch(() => undefined);
         return {
           what: 'The old access token',

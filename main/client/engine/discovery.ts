@@ -16,6 +16,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { readChallenge, type Challenge } from './challenge';
 import { sameIssuer } from './issuer-check';
+import { initializeRequest } from './initialize-request';
 import { FlowStepError, type Finding } from './notes';
 
 export type Transport = 'streamable-http' | 'sse';
@@ -26,17 +27,6 @@ export interface ProbeResult {
   challenge?: Challenge;
   findings: Finding[];
 }
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'mcp-auth-desktop-probe', version: '0' },
-  },
-});
 
 async function jsonBody(response: Response): Promise<unknown> {
   if (!/json/i.test(response.headers.get('content-type') ?? '')) {
@@ -56,14 +46,7 @@ export async function probeServer(
     response =
       transport === 'sse'
         ? await fetchFn(serverUrl, { headers: { accept: 'text/event-stream' } })
-        : await fetchFn(serverUrl, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json, text/event-stream',
-            },
-            body: INITIALIZE,
-          });
+        : await fetchFn(serverUrl, initializeRequest('mcp-auth-desktop-probe'));
   } catch (error) {
     throw new FlowStepError(
       `The MCP server at ${serverUrl} did not answer: ${(error as Error).message}`,

@@ -21,7 +21,7 @@ import type {
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Profile } from '../../profiles/schema';
-import { explainFetchFailure } from '../../shared/fetch-with-timeout';
+import { withDeadline } from '../../shared/fetch-with-timeout';
 import { createTracedFetch, type TraceRecorder } from '../../trace';
 import { redactUrl } from '../../trace/redact';
 import type {
@@ -37,6 +37,7 @@ import {
   type AuthorizationRequest,
   type ResourceChoice,
 } from './authorization';
+import { initializeRequest } from './initialize-request';
 import { readChallenge, type Challenge } from './challenge';
 import { clientMetadataFor, identifyClient } from './client-identity';
 import {
@@ -159,23 +160,12 @@ export class Flow {
       host.recorder.secrets.register(settings.clientSecret, 'client_secret');
     const timeoutMs = host.requestTimeoutMs ?? 10_000;
     const base: FetchLike = host.fetch ?? ((url, init) => fetch(url, init));
-    const withDeadline = (url: string | URL | Request, init?: RequestInit) =>
-      base(url instanceof Request ? url.url : url, {
-        ...init,
-        signal: init?.signal
-          ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
-      }).catch((error: unknown) => {
-        // "fetch failed" / "aborted due to timeout" say neither where nor why: name both.
-        if (init?.signal?.aborted) throw error;
-        throw explainFetchFailure(String(url instanceof Request ? url.url : url), timeoutMs, error);
-      });
     const traced = createTracedFetch({
       recorder: host.recorder,
       party: 'client',
       flowId: this.id,
       stepId: () => this.current,
-      fetch: withDeadline,
+      fetch: withDeadline(base, timeoutMs),
     });
     // Remember the last refusal, so a 403 in a dialect the SDK does not know still drives step-up.
     this.fetchFn = async (url, init) => {
@@ -950,24 +940,7 @@ export class Flow {
       serverUrl,
       transport === 'sse'
         ? { headers: { accept: 'text/event-stream', authorization: `Bearer ${accessToken}` } }
-        : {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json, text/event-stream',
-              authorization: `Bearer ${accessToken}`,
-            },
-            body: JSON.stringify({
-              jsonrpc: '2.0',
-              id: 0,
-              method: 'initialize',
-              params: {
-                protocolVersion: '2025-06-18',
-                capabilities: {},
-                clientInfo: { name: 'mcp-auth-desktop-signout-check', version: '0' },
-              },
-            }),
-          },
+        : initializeRequest('mcp-auth-desktop-signout-check', accessToken),
     );
     await response.body?.cancel().catch(() => undefined);
     const accepted = response.ok;
