@@ -17,6 +17,7 @@ import type {
 import { readChallenge, type Challenge } from './challenge';
 import { sameIssuer } from './issuer-check';
 import { initializeRequest } from './initialize-request';
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export type Transport = 'streamable-http' | 'sse';
@@ -51,7 +52,7 @@ export async function probeServer(
     throw new FlowStepError(
       `The MCP server at ${serverUrl} did not answer: ${(error as Error).message}`,
       'Check the server URL and that the server is running (npm run serve starts the bundled one).',
-      'server_unreachable',
+      FLOW_ERROR.serverUnreachable,
       { cause: error },
     );
   }
@@ -77,7 +78,7 @@ export async function probeServer(
       response.status === 404
         ? 'Check the server URL path (the bundled server uses /mcp for Streamable HTTP and /sse for SSE).'
         : 'A protected MCP server must answer 401 with a WWW-Authenticate challenge (MCP Authorization spec).',
-      'unexpected_status',
+      FLOW_ERROR.unexpectedStatus,
     );
   }
   if (!header) {
@@ -252,7 +253,7 @@ export async function readAuthorizationServerMetadata(opts: {
     new FlowStepError(
       `The authorization server metadata at ${authorizationServerUrl} could not be read: ${detail}`,
       'Check that the issuer URL is right and reachable; Logto issuers look like https://<tenant>.logto.app/oidc.',
-      'as_metadata_unreadable',
+      FLOW_ERROR.asMetadataUnreadable,
       { cause },
     );
   try {
@@ -296,7 +297,7 @@ export async function readAuthorizationServerMetadata(opts: {
     throw new FlowStepError(
       `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
       `The sign-in uses ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
-      'as_metadata_missing',
+      FLOW_ERROR.asMetadataMissing,
     );
   }
   if (!sameIssuer(metadata.issuer, authorizationServerUrl)) {
@@ -315,7 +316,7 @@ export async function readAuthorizationServerMetadata(opts: {
       throw new FlowStepError(
         `The metadata fetched for the issuer ${authorizationServerUrl} names another issuer, ${metadata.issuer}; RFC 8414 §3.3 forbids using it, so the sign-in stopped.`,
         `Make the MCP server's protected resource metadata name exactly the issuer its discovery document declares (${metadata.issuer}), or fix the issuer's configured URL.`,
-        'as_metadata_issuer_mismatch',
+        FLOW_ERROR.asMetadataIssuerMismatch,
       );
     }
   }

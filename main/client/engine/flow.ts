@@ -27,6 +27,7 @@ import { redactUrl } from '../../trace/redact';
 import type {
   AuthorizationCallback,
   PendingRedirect,
+  RedirectFailureKind,
   RedirectReceiver,
 } from '../redirect/receiver';
 import {
@@ -46,6 +47,7 @@ import {
   readResourceMetadata,
   type Transport,
 } from './discovery';
+import { FLOW_ERROR, redirectFailureCode } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 import { grantedFromTokens } from './granted-scopes';
 import { chooseIssuer } from './issuer-check';
@@ -53,6 +55,7 @@ import { permissionNotGranted } from './missing-permission';
 import { explainTokenFailure } from './oauth-errors';
 import { EngineOAuthProvider } from './sdk-provider';
 import { sessionFits, type SessionStore, type StoredSession } from './session-store';
+import { readOldTokenAnswer, readRevocationAnswer } from './sign-out-answers';
 import { describeTokens } from './token-report';
 import { freshTokenRejected } from './token-rejection';
 import { STEP_IDS, STEPS, type StepId } from './steps';
@@ -554,8 +557,8 @@ export class Flow {
         this.emit();
         const received = await pending.promise
           .catch((error: unknown) => {
-            const e = error as Error & { hint?: string; kind?: string };
-            throw new FlowStepError(e.message, e.hint, e.kind?.replace(/-/g, '_'), {
+            const e = error as Error & { hint?: string; kind?: RedirectFailureKind };
+            throw new FlowStepError(e.message, e.hint, e.kind && redirectFailureCode(e.kind), {
               cause: error,
             });
           })
@@ -749,7 +752,7 @@ export class Flow {
             throw new FlowStepError(
               `The server still refuses after ${MAX_STEP_UPS} step-ups for more scopes (missing: ${missing.join(' ') || 'not said'}).`,
               'Grant the permission to the user through a role in Logto, or remove the server’s required scope.',
-              'insufficient_scope',
+              FLOW_ERROR.insufficientScope,
               { cause: error },
             );
           }
@@ -812,7 +815,7 @@ export class Flow {
       throw new FlowStepError(
         'There is no refresh token.',
         'Turn on "Refresh tokens" in the profile (Logto needs offline_access and prompt=consent) and sign in again.',
-        'no_refresh_token',
+        FLOW_ERROR.noRefreshToken,
       );
     }
     try {
@@ -839,7 +842,8 @@ export class Flow {
 
   /** Calls a tool in the open session (whoami unless told otherwise). */
   async callTool(name = 'whoami', args: Record<string, unknown> = {}): Promise<CallToolResult> {
-    if (!this.mcp) throw new FlowStepError('Not connected.', 'Connect first.', 'not_connected');
+    if (!this.mcp)
+      throw new FlowStepError('Not connected.', 'Connect first.', FLOW_ERROR.notConnected);
     return this.step(
       'tool-call',
       `tools/call ${name} ${JSON.stringify(args)}`,
@@ -917,16 +921,9 @@ export class Flow {
     }
     try {
       const response = await this.fetchFn(endpoint, { method: 'POST', headers, body });
-      const answer = response.ok
-        ? undefined
-        : ((await response.json().catch(() => undefined)) as { error?: string } | undefined);
+      const answer = response.ok ? undefined : await response.json().catch(() => undefined);
       await response.body?.cancel().catch(() => undefined);
-      return {
-        status: response.status,
-        ...(answer?.error === 'unsupported_token_type' && {
-          note: 'The issuer cannot revoke this token type (a JWT access token is self-contained).',
-        }),
-      };
+      return readRevocationAnswer(response.status, answer);
     } catch (error) {
       return { status: 'failed', note: (error as Error).message };
     }
@@ -943,17 +940,11 @@ export class Flow {
         : initializeRequest('mcp-auth-desktop-signout-check', accessToken),
     );
     await response.body?.cancel().catch(() => undefined);
-    const accepted = response.ok;
-    const isJwt = accessToken.split('.').length === 3;
-    return {
-      status: response.status,
-      accepted,
-      explanation: !accepted
-        ? 'the server rejects it.'
-        : isJwt
-          ? 'the server still accepts it: a JWT access token is self-contained, so revoking it at the issuer cannot recall it; it stays valid until it expires. Keep JWT lifetimes short, or use opaque tokens checked at userinfo.'
-          : `the server still accepts it: it remembers recent userinfo answers, so the revocation shows once that cache entry expires${cacheWindow(response.headers.get('cache-status'))}.`,
-    };
+    return readOldTokenAnswer(
+      response.status,
+      accessToken.split('.').length === 3,
+      response.headers.get('cache-status'),
+    );
   }
 
   /**
@@ -978,7 +969,7 @@ export class Flow {
       throw new FlowStepError(
         'The sign-in is not waiting for an answer.',
         undefined,
-        'no_question',
+        FLOW_ERROR.noQuestion,
       );
     }
     delete state.question;
@@ -1052,14 +1043,4 @@ function describeCallback(
     });
   }
   return findings;
-}
-
-/**
- * How much longer a server says its remembered verdict stands: RFC 9211 Cache-Status `hit` with
- * `ttl` (the bundled server sends it), or nothing when the server does not say.
- */
-function cacheWindow(cacheStatus: string | null): string {
-  const ttl =
-    cacheStatus && /(?:^|;)\s*hit\b/.test(cacheStatus) && /;\s*ttl=(\d+)/.exec(cacheStatus);
-  return ttl ? ` (this server says: in about ${ttl[1]} s)` : '';
 }
