@@ -51,20 +51,18 @@ import { FLOW_ERROR, redirectFailureCode } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 import { grantedFromTokens } from './granted-scopes';
 import { chooseIssuer } from './issuer-check';
-import { permissionNotGranted } from './missing-permission';
 import { explainTokenFailure } from './oauth-errors';
+import { decideRecovery, nextAttempts, type RecoveryAttempts } from './recovery';
 import { EngineOAuthProvider } from './sdk-provider';
 import { sessionFits, type SessionStore, type StoredSession } from './session-store';
 import { readOldTokenAnswer, readRevocationAnswer } from './sign-out-answers';
 import { describeTokens } from './token-report';
-import { freshTokenRejected } from './token-rejection';
 import { STEP_IDS, STEPS, type StepId } from './steps';
 import type { FlowResult, SessionSummary, SignOutReport, StepState } from './types';
 
 export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus } from './types';
 
-/** A step-up may ask for more scopes at most this often per call (MCP: clients must bound retries). */
-export const MAX_STEP_UPS = 2;
+export { MAX_STEP_UPS } from './recovery';
 /** Refresh proactively when the access token has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
 const CANCEL_SUSPECTED =
@@ -707,88 +705,50 @@ export class Flow {
    * Runs an MCP operation, recovering the way a good client does: refresh before expiry; after a
    * 403 insufficient_scope (or mcp-auth's missing_required_scopes) sign in again with the union
    * of scopes, at most MAX_STEP_UPS times; after a 401 the SDK has already tried the refresh
-   * token, so sign in again once.
+   * token, so sign in again once. decideRecovery says what to do; this carries it out and tries
+   * the operation again.
    */
-  private async withRecovery<T>(operation: () => Promise<T>): Promise<T> {
-    let stepUps = 0;
-    let signIns = 0;
-    for (;;) {
-      await this.refreshIfExpiring();
-      this.lastRefusal = undefined;
-      try {
-        const result = await operation();
-        this.tokensFresh = false;
-        return result;
-      } catch (error) {
-        const refusal = this.lastRefusal as Challenge | undefined;
-        if (!refusal) throw error;
-        if (!this.metadata && refusal.status === 401 && signIns < 1) {
-          // The server let the session start without a token and asks for one now: discover
-          // and sign in from this challenge, as from a first 401.
-          signIns++;
-          this.note({
-            level: 'info',
-            message: 'The server now asks for a token (401): signing in.',
-            specRef: 'MCP Authorization §Authorization Flow Steps',
-          });
-          this.challenge = refusal;
-          await this.discover();
-          await this.authorize({});
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        if (!this.metadata) throw error;
-        if (refusal.insufficientScope) {
-          const missing =
-            refusal.missingScopes ?? refusal.scope ?? this.resourceMetadata?.scopes_supported ?? [];
-          // Scopes already asked for and left out of the token: the user lacks the permission,
-          // and another sign-in would end the same way (Logto drops them silently).
-          const requested = this.session?.requestedScope ?? [];
-          const notYetRequested = missing.filter((scope) => !requested.includes(scope));
-          if (missing.length && !notYetRequested.length) {
-            throw permissionNotGranted(missing, this.resource, error);
-          }
-          if (stepUps >= MAX_STEP_UPS) {
-            throw new FlowStepError(
-              `The server still refuses after ${MAX_STEP_UPS} step-ups for more scopes (missing: ${missing.join(' ') || 'not said'}).`,
-              'Grant the permission to the user through a role in Logto, or remove the server’s required scope.',
-              FLOW_ERROR.insufficientScope,
-              { cause: error },
-            );
-          }
-          stepUps++;
-          this.note({
-            level: 'warning',
-            message: `The server answered 403 ${refusal.error}${refusal.error === 'insufficient_scope' ? '' : ' (a non-standard code for insufficient_scope)'}; missing scope(s): ${missing.join(' ') || 'not said'}. Signing in again with ${notYetRequested.join(' ') || 'them'}, not asked for yet.`,
-            specRef: 'RFC 6750 §3.1; MCP Authorization §Scope Challenge Handling',
-          });
-          await this.authorize({ stepUp: notYetRequested.length ? notYetRequested : missing });
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        if (refusal.status === 401 && this.tokensFresh) {
-          throw freshTokenRejected({
-            refusal,
-            accessToken: this.session?.tokens.access_token,
-            resource: this.resource,
-            serverResource: this.resourceMetadata?.resource,
-            cause: error,
-          });
-        }
-        if (refusal.status === 401 && signIns < 1) {
-          signIns++;
-          this.note({
-            level: 'warning',
-            message: `The server rejected the stored access token (${refusal.error ?? '401'}${refusal.errorDescription ? `: ${refusal.errorDescription}` : ''}) and it could not be refreshed (expired or revoked since it was issued). Signing in again.`,
-          });
-          await this.host.sessions.clear(this.settings.profileId);
-          this.session = undefined;
-          await this.authorize({});
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        throw error;
+  private async withRecovery<T>(
+    operation: () => Promise<T>,
+    attempts: RecoveryAttempts = { stepUps: 0, signIns: 0 },
+  ): Promise<T> {
+    await this.refreshIfExpiring();
+    this.lastRefusal = undefined;
+    try {
+      const result = await operation();
+      this.tokensFresh = false;
+      return result;
+    } catch (error) {
+      const outcome = decideRecovery({
+        refusal: this.lastRefusal as Challenge | undefined,
+        error,
+        discovered: !!this.metadata,
+        attempts,
+        requestedScope: this.session?.requestedScope ?? [],
+        ...(this.resourceMetadata?.scopes_supported && {
+          scopesSupported: this.resourceMetadata.scopes_supported,
+        }),
+        tokensFresh: this.tokensFresh,
+        ...(this.session && { accessToken: this.session.tokens.access_token }),
+        ...(this.resource && { resource: this.resource }),
+        ...(this.resourceMetadata?.resource && { serverResource: this.resourceMetadata.resource }),
+      });
+      if (outcome.kind === 'failed') throw outcome.error;
+      this.note(outcome.note);
+      if (outcome.kind === 'step-up') {
+        await this.authorize({ stepUp: outcome.scopes });
+      } else if (outcome.reason === 'token-now-required') {
+        // Discover and sign in from this challenge, as from a first 401.
+        this.challenge = outcome.challenge;
+        await this.discover();
+        await this.authorize({});
+      } else {
+        await this.host.sessions.clear(this.settings.profileId);
+        this.session = undefined;
+        await this.authorize({});
       }
+      await this.reconnectAfterSignIn();
+      return this.withRecovery(operation, nextAttempts(attempts, outcome));
     }
   }
 
