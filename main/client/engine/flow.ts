@@ -269,7 +269,10 @@ export class Flow {
     await this.runPhase('connect', pauseBefore);
     await this.runPhase('discovery', pauseBefore);
     if (this.state.needsAuth) await this.reuseStoredSession();
-    await this.signIn({ ...(pauseBefore && { pauseBefore }) });
+    if (this.state.needsAuth && !this.state.reusedSession) {
+      startSignIn(this.state, this.settings, undefined);
+    }
+    await this.runPhase('sign-in', pauseBefore);
     await this.runPhase('session', pauseBefore);
     return {
       tools: this.state.tools ?? [],
@@ -342,12 +345,10 @@ export class Flow {
     this.registerSessionSecrets(stored.tokens);
   }
 
-  /** The sign-in phase; also how a step-up or an expired session signs in again. */
-  private async signIn(opts: { pauseBefore?: PauseBefore; stepUp?: string[] }): Promise<void> {
-    if (this.state.needsAuth && !this.state.reusedSession) {
-      startSignIn(this.state, this.settings, opts.stepUp);
-    }
-    await this.runPhase('sign-in', opts.pauseBefore);
+  /** Recovery: sign in again (a step-up, an expired session), even after reusing a session. */
+  private async signInAgain(stepUp?: string[]): Promise<void> {
+    startSignIn(this.state, this.settings, stepUp);
+    await this.runPhase('sign-in');
   }
 
   /** Opens the sign-in page (or delivers the issuer's at-once approval) and waits for the redirect. */
@@ -524,17 +525,17 @@ export class Flow {
       if (outcome.kind === 'failed') throw outcome.error;
       this.note(outcome.note);
       if (outcome.kind === 'step-up') {
-        await this.signIn({ stepUp: outcome.scopes });
+        await this.signInAgain(outcome.scopes);
       } else if (outcome.reason === 'token-now-required') {
         // Discover and sign in from this challenge, as from a first 401.
         this.state.challenge = outcome.challenge;
         this.state.needsAuth = true;
         await this.runPhase('discovery');
-        await this.signIn({});
+        await this.signInAgain();
       } else {
         await this.host.sessions.clear(this.settings.profileId);
         delete this.state.session;
-        await this.signIn({});
+        await this.signInAgain();
       }
       await this.reconnectAfterSignIn();
       return this.withRecovery(operation, nextAttempts(attempts, outcome));
