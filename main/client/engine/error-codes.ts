@@ -4,7 +4,6 @@
  * failure gets a new code here.
  */
 import type { OAuthErrorCode } from '../oauth-error-catalogue';
-import type { RedirectFailureKind } from '../redirect/receiver';
 
 export const FLOW_ERROR = {
   serverUnreachable: 'server_unreachable',
@@ -30,10 +29,12 @@ export const FLOW_ERROR = {
   noQuestion: 'no_question',
 } as const;
 
-/** A sign-in that ended at the redirect: the receiver's failure kind, with underscores. */
-export type RedirectFailureCode = {
-  [K in RedirectFailureKind]: K extends `${infer A}-${infer B}` ? `${A}_${B}` : K;
-}[RedirectFailureKind];
+/**
+ * A sign-in that ended at the redirect: the receiver's failure kind with underscores (flow.ts
+ * maps one to the other; this file imports nothing from the receiver, the renderer reads it).
+ */
+export type RedirectFailureCode =
+  'authorization_error' | 'consent_cancelled' | 'issuer_mismatch' | 'timeout' | 'cancelled';
 
 /**
  * An error code as an issuer sent it that the catalogue does not list (RFC 6749 §5.2 lets issuers
@@ -50,8 +51,4 @@ export type FlowErrorCode =
 /** An issuer's own error code, kept as sent. */
 export function issuerCode(code: string): FlowErrorCode {
   return code as ForeignOAuthCode;
-}
-
-export function redirectFailureCode(kind: RedirectFailureKind): RedirectFailureCode {
-  return kind.replace(/-/g, '_') as RedirectFailureCode;
 }

@@ -27,7 +27,7 @@ import type { AuthorizationRequest, ResourceChoice } from './authorization';
 import { readChallenge, type Challenge } from './challenge';
 import { clientMetadataFor } from './client-identity';
 import type { Transport } from './discovery';
-import { FLOW_ERROR, redirectFailureCode } from './error-codes';
+import { FLOW_ERROR, type RedirectFailureCode } from './error-codes';
 import {
   extra,
   startSignIn,
@@ -747,4 +747,16 @@ export function summarize(session: StoredSession): SessionSummary {
     ...(session.tokens.scope !== undefined && { responseScope: session.tokens.scope }),
     ...(session.expiresAt && { expiresAt: session.expiresAt }),
   };
+}
+
+/** The step's error code for a sign-in that ended at the redirect (the kind, with underscores). */
+function redirectFailureCode(kind: RedirectFailureKind): RedirectFailureCode {
+  const codes: { [K in RedirectFailureKind]: RedirectFailureCode } = {
+    'authorization-error': 'authorization_error',
+    'consent-cancelled': 'consent_cancelled',
+    'issuer-mismatch': 'issuer_mismatch',
+    timeout: 'timeout',
+    cancelled: 'cancelled',
+  };
+  return codes[kind];
 }
