@@ -1,5 +1,6 @@
 /** Demo mode and reports (issue 10): scenarios played through this same API, on the sandbox. */
 import type { DemoApi, ApiRequests } from '../../preload/api';
+import { initializeRequest } from '../client/engine/initialize-request';
 import type { SessionStore } from '../client/engine/session-store';
 import { createDemoApi, DemoApiError } from '../report/demo-api';
 import { trustsSandbox } from '../server';
@@ -58,24 +59,10 @@ export function createDemoHost(deps: {
           fetch: (url, init) =>
             fetchWithTimeout(url instanceof Request ? url.url : url, init ?? {}),
         });
-        const response = await traced(stack.server.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            authorization: `Bearer ${token}`,
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 0,
-            method: 'initialize',
-            params: {
-              protocolVersion: '2025-06-18',
-              capabilities: {},
-              clientInfo: { name: 'mcp-auth-desktop-demo-check', version: '0' },
-            },
-          }),
-        });
+        const response = await traced(
+          stack.server.url,
+          initializeRequest('mcp-auth-desktop-demo-check', token),
+        );
         // A refusal says why in RFC 6750 terms; that is the verdict the room should hear.
         const refusal = response.ok
           ? undefined

@@ -73,3 +73,28 @@ export function explainFetchFailure(url: string, timeoutMs: number, error: unkno
   }
   return error;
 }
+
+type FetchFn = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+/**
+ * `base` with a deadline on every call, for callers that bring their own fetch (a traced or test
+ * fetch). Failures name the URL and the cause, as explainFetchFailure words them; an abort by the
+ * caller's own signal passes through unchanged.
+ */
+export function withDeadline(
+  base: FetchFn,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): (url: string | URL | Request, init?: RequestInit) => Promise<Response> {
+  return (url, init) => {
+    const href = url instanceof Request ? url.url : url;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    return base(href, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline,
+    }).catch((error: unknown) => {
+      // "fetch failed" / "aborted due to timeout" say neither where nor why: name both.
+      if (init?.signal?.aborted) throw error;
+      throw explainFetchFailure(String(href), timeoutMs, error);
+    });
+  };
+}

@@ -313,6 +313,31 @@ describe('the flow engine', () => {
     expect(statusOf(second.steps)['sign-in']).toBe('skipped');
     expect(host.signIns).toHaveLength(1);
   });
+
+  it('a reused session whose token the server rejects (and cannot be refreshed): signs in again, once', async () => {
+    host = await startEngineHost();
+    host.setPerson(ALICE);
+    const settings = settingsFor(sandbox);
+    const first = host.flow(settings);
+    await first.run();
+    await first.close();
+    // The stored access token goes bad (revoked, or signed by a rotated key) and there is no
+    // refresh token: the server answers 401 to the reused session.
+    const key = `profile/${settings.profileId}/tokens`;
+    const stored = JSON.parse((await host.secrets.get(key))!) as {
+      tokens: { access_token: string; refresh_token?: string };
+    };
+    const [header, payload] = stored.tokens.access_token.split('.');
+    stored.tokens.access_token = `${header}.${payload}.bm90LXRoZS1zaWduYXR1cmU`;
+    delete stored.tokens.refresh_token;
+    await host.secrets.set(key, JSON.stringify(stored));
+    const second = host.flow(settings);
+    await second.run();
+    expect(statusOf(second.steps)['token-exchange']).toBe('done');
+    expect(host.signIns).toHaveLength(2);
+    expect((await second.callTool()).structuredContent).toMatchObject({ verifiedBy: 'jwt' });
+    await second.close();
+  });
 });
 
 describe('step-up and sign-out', () => {

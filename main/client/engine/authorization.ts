@@ -14,6 +14,7 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { explainOAuthError } from './oauth-errors';
+import { FLOW_ERROR, issuerCode } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export type ResourceChoice =
@@ -91,7 +92,7 @@ export function selectResource(
     throw new FlowStepError(
       `The server’s metadata names the resource ${resourceMetadata.resource}, which does not cover the server URL ${serverUrl} (different origin or path).`,
       'Use the MCP URL the server prints (same host name as its resource indicator: localhost vs 127.0.0.1 matters), or fix the server’s resource indicator.',
-      'resource_mismatch',
+      FLOW_ERROR.resourceMismatch,
     );
   }
   return {
@@ -187,7 +188,7 @@ export async function preflightAuthorization(
     throw new FlowStepError(
       `The authorization endpoint ${request.url.origin}${request.url.pathname} did not answer: ${(error as Error).message}`,
       'Check that the issuer is reachable.',
-      'authorization_unreachable',
+      FLOW_ERROR.authorizationUnreachable,
       { cause: error },
     );
   }
@@ -218,7 +219,7 @@ export async function preflightAuthorization(
           }),
         },
       );
-      throw new FlowStepError(explained.message, explained.fix, error);
+      throw new FlowStepError(explained.message, explained.fix, issuerCode(error));
     }
     if (toRedirectUri) {
       return {
@@ -254,12 +255,12 @@ export async function preflightAuthorization(
         },
         { ...explainCtx, ...(typeof body.scope === 'string' && { refusedScope: body.scope }) },
       );
-      throw new FlowStepError(explained.message, explained.fix, body.error);
+      throw new FlowStepError(explained.message, explained.fix, issuerCode(body.error));
     }
     throw new FlowStepError(
       `The authorization endpoint answered HTTP ${response.status}.`,
       'See the exchange in the trace for the issuer’s answer.',
-      'authorization_http_error',
+      FLOW_ERROR.authorizationHttpError,
     );
   }
   await response.body?.cancel().catch(() => undefined);

@@ -11,6 +11,7 @@ import type {
   OAuthClientMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export interface ClientIdentity {
@@ -66,7 +67,7 @@ export async function identifyClient(opts: {
       throw new FlowStepError(
         `The client ID is a metadata document URL, but the issuer does not accept Client ID Metadata Documents (client_id_metadata_document_supported is not true).`,
         'Use a pre-registered client ID (a Logto app’s App ID) instead.',
-        'cimd_unsupported',
+        FLOW_ERROR.cimdUnsupported,
       );
     }
     findings.push({
@@ -109,7 +110,7 @@ export async function identifyClient(opts: {
     throw new FlowStepError(
       'No client ID is configured and the issuer does not offer Dynamic Client Registration (like Logto).',
       `Create a Native app in Logto Console (Applications → Create application → Native), add the redirect URI ${registrableRedirectUri(opts.redirectUri)}, and paste its App ID into Client ID.`,
-      'client_id_required',
+      FLOW_ERROR.clientIdRequired,
     );
   }
   try {
@@ -129,7 +130,7 @@ export async function identifyClient(opts: {
     throw new FlowStepError(
       `Dynamic Client Registration at ${metadata.registration_endpoint} failed: ${(error as Error).message}`,
       'Configure a pre-registered client ID instead.',
-      'registration_failed',
+      FLOW_ERROR.registrationFailed,
       { cause: error },
     );
   }

@@ -16,6 +16,8 @@ import type {
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { readChallenge, type Challenge } from './challenge';
 import { sameIssuer } from './issuer-check';
+import { initializeRequest } from './initialize-request';
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export type Transport = 'streamable-http' | 'sse';
@@ -26,17 +28,6 @@ export interface ProbeResult {
   challenge?: Challenge;
   findings: Finding[];
 }
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 0,
-  method: 'initialize',
-  params: {
-    protocolVersion: '2025-06-18',
-    capabilities: {},
-    clientInfo: { name: 'mcp-auth-desktop-probe', version: '0' },
-  },
-});
 
 async function jsonBody(response: Response): Promise<unknown> {
   if (!/json/i.test(response.headers.get('content-type') ?? '')) {
@@ -56,19 +47,12 @@ export async function probeServer(
     response =
       transport === 'sse'
         ? await fetchFn(serverUrl, { headers: { accept: 'text/event-stream' } })
-        : await fetchFn(serverUrl, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json, text/event-stream',
-            },
-            body: INITIALIZE,
-          });
+        : await fetchFn(serverUrl, initializeRequest('mcp-auth-desktop-probe'));
   } catch (error) {
     throw new FlowStepError(
       `The MCP server at ${serverUrl} did not answer: ${(error as Error).message}`,
       'Check the server URL and that the server is running (npm run serve starts the bundled one).',
-      'server_unreachable',
+      FLOW_ERROR.serverUnreachable,
       { cause: error },
     );
   }
@@ -94,7 +78,7 @@ export async function probeServer(
       response.status === 404
         ? 'Check the server URL path (the bundled server uses /mcp for Streamable HTTP and /sse for SSE).'
         : 'A protected MCP server must answer 401 with a WWW-Authenticate challenge (MCP Authorization spec).',
-      'unexpected_status',
+      FLOW_ERROR.unexpectedStatus,
     );
   }
   if (!header) {
@@ -269,7 +253,7 @@ export async function readAuthorizationServerMetadata(opts: {
     new FlowStepError(
       `The authorization server metadata at ${authorizationServerUrl} could not be read: ${detail}`,
       'Check that the issuer URL is right and reachable; Logto issuers look like https://<tenant>.logto.app/oidc.',
-      'as_metadata_unreadable',
+      FLOW_ERROR.asMetadataUnreadable,
       { cause },
     );
   try {
@@ -313,7 +297,7 @@ export async function readAuthorizationServerMetadata(opts: {
     throw new FlowStepError(
       `No authorization server metadata at ${authorizationServerUrl} (tried RFC 8414 and OpenID Connect discovery locations).`,
       `The sign-in uses ${named} as its issuer; check that URL (Logto issuers end in /oidc).`,
-      'as_metadata_missing',
+      FLOW_ERROR.asMetadataMissing,
     );
   }
   if (!sameIssuer(metadata.issuer, authorizationServerUrl)) {
@@ -332,7 +316,7 @@ export async function readAuthorizationServerMetadata(opts: {
       throw new FlowStepError(
         `The metadata fetched for the issuer ${authorizationServerUrl} names another issuer, ${metadata.issuer}; RFC 8414 §3.3 forbids using it, so the sign-in stopped.`,
         `Make the MCP server's protected resource metadata name exactly the issuer its discovery document declares (${metadata.issuer}), or fix the issuer's configured URL.`,
-        'as_metadata_issuer_mismatch',
+        FLOW_ERROR.asMetadataIssuerMismatch,
       );
     }
   }

@@ -1,66 +1,55 @@
 /**
  * One sign-in, from the first unauthenticated request to a tool call, as explicit steps. The quick
  * Connect button runs them all; the guided view pauses before each (`pauseBefore`); the command
- * line and the conformance runs drive the same code. Every HTTP exchange goes through a traced
- * fetch, every secret is registered with the trace before it can appear in one.
+ * line and the conformance runs drive the same code. The steps are the table in flow-steps.ts;
+ * this file runs them over the flow's state and holds the live parts (MCP session, pending
+ * redirect, listeners). Every HTTP exchange goes through a traced fetch, every secret is
+ * registered with the trace before it can appear in one.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  exchangeAuthorization,
-  refreshAuthorization,
-} from '@modelcontextprotocol/sdk/client/auth.js';
-import type {
-  AuthorizationServerMetadata,
-  OAuthClientInformationMixed,
-  OAuthProtectedResourceMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
+import { refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Profile } from '../../profiles/schema';
-import { explainFetchFailure } from '../../shared/fetch-with-timeout';
+import { withDeadline } from '../../shared/fetch-with-timeout';
 import { createTracedFetch, type TraceRecorder } from '../../trace';
-import { redactUrl } from '../../trace/redact';
 import type {
   AuthorizationCallback,
   PendingRedirect,
+  RedirectFailureKind,
   RedirectReceiver,
 } from '../redirect/receiver';
-import {
-  buildAuthorizationRequest,
-  preflightAuthorization,
-  selectResource,
-  selectScopes,
-  type AuthorizationRequest,
-  type ResourceChoice,
-} from './authorization';
+import type { AuthorizationRequest, ResourceChoice } from './authorization';
 import { readChallenge, type Challenge } from './challenge';
-import { clientMetadataFor, identifyClient } from './client-identity';
+import { clientMetadataFor } from './client-identity';
+import type { Transport } from './discovery';
+import { FLOW_ERROR, type RedirectFailureCode } from './error-codes';
 import {
-  probeServer,
-  readAuthorizationServerMetadata,
-  readResourceMetadata,
-  type Transport,
-} from './discovery';
-import { FlowStepError, type Finding } from './notes';
+  extra,
+  startSignIn,
+  stepsOf,
+  type FlowState,
+  type Phase,
+  type StepRun,
+} from './flow-steps';
 import { grantedFromTokens } from './granted-scopes';
-import { chooseIssuer } from './issuer-check';
-import { permissionNotGranted } from './missing-permission';
+import { initializeRequest } from './initialize-request';
+import { FlowStepError, type Finding } from './notes';
 import { explainTokenFailure } from './oauth-errors';
+import { decideRecovery, nextAttempts, type RecoveryAttempts } from './recovery';
 import { EngineOAuthProvider } from './sdk-provider';
 import { sessionFits, type SessionStore, type StoredSession } from './session-store';
-import { describeTokens } from './token-report';
-import { freshTokenRejected } from './token-rejection';
+import { readOldTokenAnswer, readRevocationAnswer } from './sign-out-answers';
 import { STEP_IDS, STEPS, type StepId } from './steps';
 import type { FlowResult, SessionSummary, SignOutReport, StepState } from './types';
 
 export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus } from './types';
 
-/** A step-up may ask for more scopes at most this often per call (MCP: clients must bound retries). */
-export const MAX_STEP_UPS = 2;
+export { MAX_STEP_UPS } from './recovery';
 /** Refresh proactively when the access token has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
 const CANCEL_SUSPECTED =
@@ -140,21 +129,18 @@ export class Flow {
   private readonly listeners = new Set<(steps: readonly StepState[]) => void>();
   private current: StepId | undefined;
   private readonly fetchFn: FetchLike;
-  private challenge: Challenge | undefined;
-  private resourceMetadata: OAuthProtectedResourceMetadata | undefined;
-  private authorizationServerUrl = '';
-  private metadata: AuthorizationServerMetadata | undefined;
-  private client: OAuthClientInformationMixed | undefined;
-  private resource: string | undefined;
-  private session: StoredSession | undefined;
   private mcp: { client: Client; close(): Promise<void> } | undefined;
   private lastRefusal: Challenge | undefined;
   private pendingRedirect: PendingRedirect | undefined;
   private cancelled: string | undefined;
   /** The sign-in URL being waited on, to open again after a suspected consent Cancel. */
   private openRequest: URL | undefined;
-  /** Tokens from this flow's own sign-in that the server has not yet accepted once. */
-  private tokensFresh = false;
+  /** What the flow knows, as plain data (see FlowState): the steps read and write only this. */
+  readonly state: FlowState = {
+    authorizationServerUrl: '',
+    reusedSession: false,
+    tokensFresh: false,
+  };
 
   constructor(
     readonly settings: FlowSettings,
@@ -164,23 +150,12 @@ export class Flow {
       host.recorder.secrets.register(settings.clientSecret, 'client_secret');
     const timeoutMs = host.requestTimeoutMs ?? 10_000;
     const base: FetchLike = host.fetch ?? ((url, init) => fetch(url, init));
-    const withDeadline = (url: string | URL | Request, init?: RequestInit) =>
-      base(url instanceof Request ? url.url : url, {
-        ...init,
-        signal: init?.signal
-          ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-          : AbortSignal.timeout(timeoutMs),
-      }).catch((error: unknown) => {
-        // "fetch failed" / "aborted due to timeout" say neither where nor why: name both.
-        if (init?.signal?.aborted) throw error;
-        throw explainFetchFailure(String(url instanceof Request ? url.url : url), timeoutMs, error);
-      });
     const traced = createTracedFetch({
       recorder: host.recorder,
       party: 'client',
       flowId: this.id,
       stepId: () => this.current,
-      fetch: withDeadline,
+      fetch: withDeadline(base, timeoutMs),
     });
     // Remember the last refusal, so a 403 in a dialect the SDK does not know still drives step-up.
     this.fetchFn = async (url, init) => {
@@ -211,7 +186,7 @@ export class Flow {
     for (const listener of this.listeners) listener(this.steps);
   }
 
-  private state(id: StepId): StepState {
+  private stepState(id: StepId): StepState {
     return this.steps.find((s) => s.id === id)!;
   }
 
@@ -231,7 +206,7 @@ export class Flow {
     pauseBefore: PauseBefore | undefined,
     run: (state: StepState) => Promise<T>,
   ): Promise<T> {
-    const state = this.state(id);
+    const state = this.stepState(id);
     Object.assign(state, { preview, findings: [], status: 'pending' });
     delete state.error;
     if (pauseBefore) {
@@ -287,7 +262,7 @@ export class Flow {
   }
 
   private skip(id: StepId, why: string): void {
-    const state = this.state(id);
+    const state = this.stepState(id);
     state.status = 'skipped';
     state.findings = [{ level: 'info', message: why }];
     this.emit();
@@ -296,348 +271,148 @@ export class Flow {
   /** Runs every step up to an open MCP session; `pauseBefore` makes it the guided view. */
   async run(opts: { pauseBefore?: PauseBefore } = {}): Promise<FlowResult> {
     const { pauseBefore } = opts;
-    const { serverUrl, transport } = this.settings;
-
-    const probe = await this.step(
-      'probe',
-      `${transport === 'sse' ? 'GET' : 'POST'} ${serverUrl} without an Authorization header`,
-      pauseBefore,
-      async (s) => {
-        const result = await probeServer(serverUrl, transport, this.fetchFn);
-        s.findings.push(...result.findings);
-        return result;
-      },
-    );
-    this.challenge = probe.challenge;
-
-    if (!probe.needsAuth) {
-      for (const id of [
-        'resource-metadata',
-        'authorization-server-metadata',
-        'client',
-        'authorization-request',
-        'sign-in',
-        'redirect',
-        'token-exchange',
-      ] as const) {
-        this.skip(id, 'The server does not ask for authorization.');
-      }
-    } else {
-      await this.discover(pauseBefore);
-      const stored = await this.host.sessions.load(this.settings.profileId);
-      const reusable =
-        stored &&
-        sessionFits(stored, {
-          serverUrl: this.settings.serverUrl,
-          issuer: this.metadata!.issuer,
-          ...(this.settings.clientId && { clientId: this.settings.clientId }),
-        });
-      if (reusable) {
-        this.session = stored;
-        this.client = stored.client;
-        this.resource = stored.resource;
-        this.registerSessionSecrets(stored.tokens);
-        for (const id of [
-          'client',
-          'authorization-request',
-          'sign-in',
-          'redirect',
-          'token-exchange',
-        ] as const) {
-          this.skip(
-            id,
-            'Signed in already: this profile has tokens from this issuer for this server.',
-          );
-        }
-      } else {
-        await this.authorize(pauseBefore ? { pauseBefore } : {});
-      }
+    await this.runPhase('connect', pauseBefore);
+    await this.runPhase('discovery', pauseBefore);
+    if (this.state.needsAuth) await this.reuseStoredSession();
+    if (this.state.needsAuth && !this.state.reusedSession) {
+      startSignIn(this.state, this.settings, undefined);
     }
-
-    const tools = await this.step(
-      'mcp-connect',
-      `${transport === 'sse' ? 'GET' : 'POST'} ${serverUrl} initialize, then tools/list, with Authorization: Bearer <access token>`,
-      pauseBefore,
-      async (s) => {
-        await this.connectMcp();
-        const listed = await this.withRecovery(() => this.mcp!.client.listTools());
-        s.findings.push({
-          level: 'info',
-          message: `Tools: ${listed.tools.map((t) => t.name).join(', ') || 'none'}`,
-        });
-        return listed.tools;
-      },
-    );
-    return { tools, ...(this.session && { session: summarize(this.session) }) };
+    await this.runPhase('sign-in', pauseBefore);
+    await this.runPhase('session', pauseBefore);
+    return {
+      tools: this.state.tools ?? [],
+      ...(this.state.session && { session: summarize(this.state.session) }),
+    };
   }
 
-  private async discover(pauseBefore?: PauseBefore): Promise<void> {
-    const { serverUrl } = this.settings;
-    const prm = await this.step(
-      'resource-metadata',
-      `GET ${this.challenge?.resourceMetadata ?? new URL('/.well-known/oauth-protected-resource', serverUrl).href}`,
-      pauseBefore,
-      async (s) => {
-        const result = await readResourceMetadata(
-          serverUrl,
-          this.challenge?.resourceMetadata,
-          this.fetchFn,
-        );
-        s.findings.push(...result.findings);
-        return result.metadata;
-      },
-    );
-    this.resourceMetadata = prm;
-    const as = await this.step(
-      'authorization-server-metadata',
-      `GET the discovery document of ${this.settings.issuer ?? prm?.authorization_servers?.[0] ?? new URL('/', serverUrl).origin}`,
-      pauseBefore,
-      async (s) => {
-        // Before any request to an authorization server: is it the one the profile names?
-        const choice = chooseIssuer({
-          serverUrl,
-          ...(this.settings.issuer && { profileIssuer: this.settings.issuer }),
-          ...(prm && { resourceMetadata: prm }),
-          hasClientSecret: !!this.settings.clientSecret,
-          ...(this.settings.allowSecretToServerIssuer && { allowSecretToServerIssuer: true }),
-        });
-        s.findings.push(...choice.findings);
-        const result = await readAuthorizationServerMetadata({
-          serverUrl,
-          ...(choice.authorizationServer && { authorizationServer: choice.authorizationServer }),
-          fetchFn: this.fetchFn,
-        });
-        s.findings.push(...result.findings);
-        return result;
-      },
-    );
-    this.authorizationServerUrl = as.authorizationServerUrl;
-    this.metadata = as.metadata;
+  /** Runs the steps of a phase in table order, skipping those whose entry says they do not apply. */
+  private async runPhase(
+    phase: Phase,
+    pauseBefore?: PauseBefore,
+    tool?: StepRun['tool'],
+  ): Promise<unknown> {
+    let result: unknown;
+    const run = this.stepRun(tool, pauseBefore !== undefined);
+    for (const entry of stepsOf(phase)) {
+      const why = entry.skipWhen?.(this.state);
+      if (why) {
+        this.skip(entry.id, why);
+        continue;
+      }
+      result = await this.step(entry.id, entry.preview(run), pauseBefore, (s) => entry.run(run, s));
+    }
+    return result;
   }
 
-  /** Steps 4 to 8; also how a step-up or an expired session signs in again. */
-  private async authorize(opts: { pauseBefore?: PauseBefore; stepUp?: string[] }): Promise<void> {
-    const { pauseBefore } = opts;
-    const metadata = this.metadata!;
-    const scope = selectScopes({
-      ...(this.challenge?.scope && { challenge: this.challenge.scope }),
-      ...(this.resourceMetadata?.scopes_supported && {
-        supported: this.resourceMetadata.scopes_supported,
-      }),
-      configured: this.settings.scopes,
-      ...(opts.stepUp && { stepUp: [...(this.session?.requestedScope ?? []), ...opts.stepUp] }),
-      refreshTokens: this.settings.refreshTokens,
-    });
+  /** The flow's live parts, lent to a running step. */
+  private stepRun(tool: StepRun['tool'] | undefined, guided: boolean): StepRun {
+    return {
+      settings: this.settings,
+      host: this.host,
+      state: this.state,
+      fetchFn: this.fetchFn,
+      ...(tool && { tool }),
+      saveTokens: (tokens, extra) => this.saveTokens(tokens, extra),
+      waitForRedirect: (s, request, approvedAtOnce) =>
+        this.waitForRedirect(s, request, approvedAtOnce, guided),
+      connectMcp: () => this.connectMcp(),
+      listTools: async () => (await this.withRecovery(() => this.mcpClient().listTools())).tools,
+      callTool: (name, args) =>
+        this.withRecovery(
+          () => this.mcpClient().callTool({ name, arguments: args }) as Promise<CallToolResult>,
+        ),
+    };
+  }
+
+  private mcpClient(): Client {
+    if (!this.mcp)
+      throw new FlowStepError('Not connected.', 'Connect first.', FLOW_ERROR.notConnected);
+    return this.mcp.client;
+  }
+
+  /** A stored session for this server, issuer and client makes the sign-in steps not apply. */
+  private async reuseStoredSession(): Promise<void> {
+    const stored = await this.host.sessions.load(this.settings.profileId);
+    const reusable =
+      stored &&
+      this.state.metadata &&
+      sessionFits(stored, {
+        serverUrl: this.settings.serverUrl,
+        issuer: this.state.metadata.issuer,
+        ...(this.settings.clientId && { clientId: this.settings.clientId }),
+      });
+    if (!reusable) return;
+    this.state.session = stored;
+    this.state.client = stored.client;
+    if (stored.resource) this.state.resource = stored.resource;
+    else delete this.state.resource;
+    this.state.reusedSession = true;
+    this.registerSessionSecrets(stored.tokens);
+  }
+
+  /** Recovery: sign in again (a step-up, an expired session), even after reusing a session. */
+  private async signInAgain(stepUp?: string[]): Promise<void> {
+    startSignIn(this.state, this.settings, stepUp);
+    await this.runPhase('sign-in');
+  }
+
+  /** Opens the sign-in page (or delivers the issuer's at-once approval) and waits for the redirect. */
+  private async waitForRedirect(
+    s: StepState,
+    request: AuthorizationRequest,
+    approvedAtOnce: URL | undefined,
+    guided: boolean,
+  ): Promise<AuthorizationCallback> {
+    const metadata = this.state.metadata!;
     const redirectUri = this.host.redirectUri;
-
-    this.client = await this.step(
-      'client',
-      this.settings.clientId
-        ? `client_id ${this.settings.clientId}`
-        : 'No client ID: register with the issuer if it allows',
-      pauseBefore,
-      async (s) => {
-        const identity = await identifyClient({
-          ...(this.settings.clientId && { clientId: this.settings.clientId }),
-          ...(this.settings.clientSecret && { clientSecret: this.settings.clientSecret }),
-          ...(this.settings.clientMetadataUrl && {
-            clientMetadataUrl: this.settings.clientMetadataUrl,
-          }),
-          metadata,
-          authorizationServerUrl: this.authorizationServerUrl,
-          redirectUri,
-          scope: scope.join(' '),
-          fetchFn: this.fetchFn,
-        });
-        s.findings.push(...identity.findings);
-        if (identity.information.client_secret) {
-          this.host.recorder.secrets.register(identity.information.client_secret, 'client_secret');
-        }
-        return identity.information;
-      },
-    );
-    const client = this.client;
-
-    let approvedAtOnce: URL | undefined;
-    const request = await this.step(
-      'authorization-request',
-      `GET ${metadata.authorization_endpoint} with client_id, redirect_uri ${redirectUri}, scope "${scope.join(' ')}", state, PKCE S256`,
-      pauseBefore,
-      async (s): Promise<AuthorizationRequest> => {
-        const chosen = selectResource(
-          this.settings.resource,
-          this.settings.serverUrl,
-          this.resourceMetadata,
-        );
-        s.findings.push(...chosen.findings);
-        const built = await buildAuthorizationRequest({
-          authorizationServerUrl: this.authorizationServerUrl,
-          metadata,
-          client,
-          redirectUri,
-          scope,
-          state: randomBytes(32).toString('base64url'),
-          extraParams: this.settings.extraParams,
-          refreshTokens: this.settings.refreshTokens,
-          ...(chosen.resource && { resource: chosen.resource }),
-          ...(this.settings.prompt && { prompt: this.settings.prompt }),
-        });
-        this.host.recorder.secrets.register(built.codeVerifier, 'code_verifier');
-        s.findings.push({ level: 'info', message: `Authorization URL: ${built.url.href}` });
-        if (!scope.length) {
-          s.findings.push({
-            level: 'warning',
-            message:
-              'No scope: neither the server nor the profile names one, so none is sent (MCP scope selection). Issuers built on node oidc-provider, like Logto and this sandbox, answer access_denied to a sign-in that grants no scope at all; add openid profile email to the profile (Logto’s userinfo needs them too).',
-            specRef: 'MCP Authorization §Scope Selection Strategy',
-          });
-        }
-        if (opts.stepUp) {
-          s.findings.push({
-            level: 'info',
-            message: `Step-up: asking again with the missing scope(s) ${opts.stepUp.join(' ')}.`,
-            specRef: 'MCP Authorization §Scope Challenge Handling',
-          });
-        }
-        const preflight = await preflightAuthorization(
-          built,
-          {
-            clientId: client.client_id,
-            redirectUri,
-            ...(this.resourceMetadata?.resource && {
-              serverResource: this.resourceMetadata.resource,
-            }),
-            ...(this.settings.redirectPort !== undefined && {
-              fixedRedirectPort: this.settings.redirectPort,
-            }),
-          },
-          this.fetchFn,
-        );
-        s.findings.push(...preflight.findings);
-        if (preflight.callback && client.client_secret && !this.host.headless) {
-          // The check's own answer must not become a confidential client's sign-in: its secret
-          // would go out with no person involved (issue: secret sent with no browser step).
-          s.findings.push({
-            level: 'info',
-            message:
-              'The issuer approved the check without anyone signing in; a confidential client still signs in in the browser, so that code is left unused.',
-          });
-        } else {
-          approvedAtOnce = preflight.callback;
-        }
-        return built;
-      },
-    );
-    this.resource = request.resource;
-
-    const callback = await this.step(
-      'sign-in',
-      `Open ${request.url.origin}${request.url.pathname} in the browser and wait for the redirect to ${redirectUri}`,
-      pauseBefore,
-      async (s) => {
-        const pending = (this.pendingRedirect = this.host.receiver.expect({
-          state: request.state,
-          redirectUri,
-          ...(this.host.signInTimeoutMs && { timeoutMs: this.host.signInTimeoutMs }),
-          ...(extra(metadata, 'authorization_response_iss_parameter_supported') === true && {
-            expectedIssuer: metadata.issuer,
-          }),
-          onCancelSuspected: () => {
-            s.question = { code: 'consent_cancel_suspected', message: CANCEL_SUSPECTED };
-            // Recorded in the trace with the step's other findings when the step ends.
-            s.findings.push({ level: 'warning', message: CANCEL_SUSPECTED });
-            this.emit();
-          },
-        }));
-        if (this.cancelled) pending.cancel(this.cancelled);
-        this.openRequest = request.url;
-        if (approvedAtOnce) {
-          s.findings.push({
-            level: 'info',
-            message: 'Nobody needed to sign in: the issuer approved at once.',
-          });
-          this.host.receiver.deliver(
-            approvedAtOnce,
-            /^https?:$/.test(approvedAtOnce.protocol) ? 'loopback' : 'deep-link',
-          );
-        } else {
-          // Not awaited: the browser's redirect may arrive (and wait for the token exchange)
-          // before the opener returns.
-          this.openSignInPage(request.url, pending);
-        }
-        s.status = 'waiting';
+    const pending = (this.pendingRedirect = this.host.receiver.expect({
+      state: request.state,
+      redirectUri,
+      ...(this.host.signInTimeoutMs && { timeoutMs: this.host.signInTimeoutMs }),
+      ...(extra(metadata, 'authorization_response_iss_parameter_supported') === true && {
+        expectedIssuer: metadata.issuer,
+      }),
+      onCancelSuspected: () => {
+        s.question = { code: 'consent_cancel_suspected', message: CANCEL_SUSPECTED };
+        // Recorded in the trace with the step's other findings when the step ends.
+        s.findings.push({ level: 'warning', message: CANCEL_SUSPECTED });
         this.emit();
-        const received = await pending.promise
-          .catch((error: unknown) => {
-            const e = error as Error & { hint?: string; kind?: string };
-            throw new FlowStepError(e.message, e.hint, e.kind?.replace(/-/g, '_'), {
-              cause: error,
-            });
-          })
-          .finally(() => {
-            delete s.question;
-            this.openRequest = undefined;
-          });
-        this.pendingRedirect = undefined;
-        this.host.recorder.secrets.register(received.code, 'authorization_code');
-        // Step through pauses before the exchange: the browser page must not wait for a person.
-        if (pauseBefore) this.host.receiver.settle(received.state, { ok: 'waiting-in-app' });
-        return received;
       },
-    );
-
-    await this.step('redirect', `Check the callback on ${redirectUri}`, pauseBefore, async (s) => {
-      s.findings.push(
-        {
-          level: 'info',
-          message: `The issuer redirected to ${redactUrl(callback.url)} (parameters: ${callback.parameters.join(', ')}).`,
-          specRef: 'RFC 6749 §4.1.2',
-        },
-        ...describeCallback(callback, metadata),
+    }));
+    if (this.cancelled) pending.cancel(this.cancelled);
+    this.openRequest = request.url;
+    if (approvedAtOnce) {
+      s.findings.push({
+        level: 'info',
+        message: 'Nobody needed to sign in: the issuer approved at once.',
+      });
+      this.host.receiver.deliver(
+        approvedAtOnce,
+        /^https?:$/.test(approvedAtOnce.protocol) ? 'loopback' : 'deep-link',
       );
-    });
-
-    await this.step(
-      'token-exchange',
-      `POST ${metadata.token_endpoint} grant_type=authorization_code with the code and the PKCE verifier`,
-      pauseBefore,
-      async (s) => {
-        let tokens: OAuthTokens;
-        try {
-          tokens = await exchangeAuthorization(this.authorizationServerUrl, {
-            metadata,
-            clientInformation: client,
-            authorizationCode: callback.code,
-            codeVerifier: request.codeVerifier,
-            redirectUri,
-            ...(request.resource && { resource: request.resource }),
-            fetchFn: this.fetchFn,
-          });
-        } catch (error) {
-          const failure = explainTokenFailure(error, metadata.token_endpoint, {
-            clientId: client.client_id,
-            redirectUri,
-          });
-          this.host.receiver.settle(callback.state, {
-            ok: false,
-            title: 'The sign-in failed at the token exchange',
-            message: failure.message,
-            ...(failure.fix && { hint: failure.fix }),
-          });
-          throw failure;
-        }
-        await this.saveTokens(tokens, { requestedScope: request.scope });
-        this.tokensFresh = true;
-        this.host.receiver.settle(callback.state, { ok: true });
-        s.findings.push(
-          ...describeTokens(tokens, {
-            requested: request.scope,
-            wantedRefresh: this.settings.refreshTokens,
-            ...(request.resource && { resource: request.resource }),
-          }).findings,
-        );
-      },
-    );
+    } else {
+      // Not awaited: the browser's redirect may arrive (and wait for the token exchange)
+      // before the opener returns.
+      this.openSignInPage(request.url, pending);
+    }
+    s.status = 'waiting';
+    this.emit();
+    const received = await pending.promise
+      .catch((error: unknown) => {
+        const e = error as Error & { hint?: string; kind?: RedirectFailureKind };
+        throw new FlowStepError(e.message, e.hint, e.kind && redirectFailureCode(e.kind), {
+          cause: error,
+        });
+      })
+      .finally(() => {
+        delete s.question;
+        this.openRequest = undefined;
+      });
+    this.pendingRedirect = undefined;
+    this.host.recorder.secrets.register(received.code, 'authorization_code');
+    // Step through pauses before the exchange: the browser page must not wait for a person.
+    if (guided) this.host.receiver.settle(received.state, { ok: 'waiting-in-app' });
+    return received;
   }
 
   private registerSessionSecrets(tokens: OAuthTokens): void {
@@ -652,8 +427,8 @@ export class Flow {
     extra: { requestedScope?: string[] } = {},
   ): Promise<void> {
     this.registerSessionSecrets(tokens);
-    const previous = this.session;
-    this.session = {
+    const previous = this.state.session;
+    this.state.session = {
       // A refresh answer may omit the refresh token (no rotation): keep the one we have.
       tokens: {
         ...tokens,
@@ -661,21 +436,21 @@ export class Flow {
           previous?.tokens.refresh_token && { refresh_token: previous.tokens.refresh_token }),
       },
       ...(tokens.expires_in !== undefined && { expiresAt: Date.now() + tokens.expires_in * 1000 }),
-      issuer: this.metadata!.issuer,
+      issuer: this.state.metadata!.issuer,
       serverUrl: this.settings.serverUrl,
-      authorizationServerUrl: this.authorizationServerUrl,
-      client: this.client as StoredSession['client'],
-      ...(this.resource && { resource: this.resource }),
+      authorizationServerUrl: this.state.authorizationServerUrl,
+      client: this.state.client as StoredSession['client'],
+      ...(this.state.resource && { resource: this.state.resource }),
       requestedScope: extra.requestedScope ?? previous?.requestedScope ?? [],
     };
-    await this.host.sessions.save(this.settings.profileId, this.session);
+    await this.host.sessions.save(this.settings.profileId, this.state.session);
   }
 
   private async connectMcp(): Promise<void> {
     await this.mcp?.close().catch(() => undefined);
     this.mcp = undefined;
     const url = new URL(this.settings.serverUrl);
-    const authProvider = this.metadata
+    const authProvider = this.state.metadata
       ? new EngineOAuthProvider({
           redirectUri: this.host.redirectUri,
           clientMetadata: clientMetadataFor(
@@ -683,19 +458,23 @@ export class Flow {
             '',
             !!this.settings.clientSecret,
           ),
-          client: () => this.client && { ...this.client, issuer: this.authorizationServerUrl },
-          tokens: () => this.session?.tokens,
+          client: () =>
+            this.state.client && {
+              ...this.state.client,
+              issuer: this.state.authorizationServerUrl,
+            },
+          tokens: () => this.state.session?.tokens,
           saveTokens: (tokens) => this.saveTokens(tokens),
           clearTokens: async () => {
-            this.session = undefined;
+            delete this.state.session;
             await this.host.sessions.clear(this.settings.profileId);
           },
           discovery: () => ({
-            authorizationServerUrl: this.authorizationServerUrl,
-            authorizationServerMetadata: this.metadata!,
-            ...(this.resourceMetadata && { resourceMetadata: this.resourceMetadata }),
+            authorizationServerUrl: this.state.authorizationServerUrl,
+            authorizationServerMetadata: this.state.metadata!,
+            ...(this.state.resourceMetadata && { resourceMetadata: this.state.resourceMetadata }),
           }),
-          resource: () => this.resource,
+          resource: () => this.state.resource,
         })
       : undefined;
     const options = { fetch: this.fetchFn, ...(authProvider && { authProvider }) };
@@ -721,88 +500,53 @@ export class Flow {
    * Runs an MCP operation, recovering the way a good client does: refresh before expiry; after a
    * 403 insufficient_scope (or mcp-auth's missing_required_scopes) sign in again with the union
    * of scopes, at most MAX_STEP_UPS times; after a 401 the SDK has already tried the refresh
-   * token, so sign in again once.
+   * token, so sign in again once. decideRecovery says what to do; this carries it out and tries
+   * the operation again.
    */
-  private async withRecovery<T>(operation: () => Promise<T>): Promise<T> {
-    let stepUps = 0;
-    let signIns = 0;
-    for (;;) {
-      await this.refreshIfExpiring();
-      this.lastRefusal = undefined;
-      try {
-        const result = await operation();
-        this.tokensFresh = false;
-        return result;
-      } catch (error) {
-        const refusal = this.lastRefusal as Challenge | undefined;
-        if (!refusal) throw error;
-        if (!this.metadata && refusal.status === 401 && signIns < 1) {
-          // The server let the session start without a token and asks for one now: discover
-          // and sign in from this challenge, as from a first 401.
-          signIns++;
-          this.note({
-            level: 'info',
-            message: 'The server now asks for a token (401): signing in.',
-            specRef: 'MCP Authorization §Authorization Flow Steps',
-          });
-          this.challenge = refusal;
-          await this.discover();
-          await this.authorize({});
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        if (!this.metadata) throw error;
-        if (refusal.insufficientScope) {
-          const missing =
-            refusal.missingScopes ?? refusal.scope ?? this.resourceMetadata?.scopes_supported ?? [];
-          // Scopes already asked for and left out of the token: the user lacks the permission,
-          // and another sign-in would end the same way (Logto drops them silently).
-          const requested = this.session?.requestedScope ?? [];
-          const notYetRequested = missing.filter((scope) => !requested.includes(scope));
-          if (missing.length && !notYetRequested.length) {
-            throw permissionNotGranted(missing, this.resource, error);
-          }
-          if (stepUps >= MAX_STEP_UPS) {
-            throw new FlowStepError(
-              `The server still refuses after ${MAX_STEP_UPS} step-ups for more scopes (missing: ${missing.join(' ') || 'not said'}).`,
-              'Grant the permission to the user through a role in Logto, or remove the server’s required scope.',
-              'insufficient_scope',
-              { cause: error },
-            );
-          }
-          stepUps++;
-          this.note({
-            level: 'warning',
-            message: `The server answered 403 ${refusal.error}${refusal.error === 'insufficient_scope' ? '' : ' (a non-standard code for insufficient_scope)'}; missing scope(s): ${missing.join(' ') || 'not said'}. Signing in again with ${notYetRequested.join(' ') || 'them'}, not asked for yet.`,
-            specRef: 'RFC 6750 §3.1; MCP Authorization §Scope Challenge Handling',
-          });
-          await this.authorize({ stepUp: notYetRequested.length ? notYetRequested : missing });
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        if (refusal.status === 401 && this.tokensFresh) {
-          throw freshTokenRejected({
-            refusal,
-            accessToken: this.session?.tokens.access_token,
-            resource: this.resource,
-            serverResource: this.resourceMetadata?.resource,
-            cause: error,
-          });
-        }
-        if (refusal.status === 401 && signIns < 1) {
-          signIns++;
-          this.note({
-            level: 'warning',
-            message: `The server rejected the stored access token (${refusal.error ?? '401'}${refusal.errorDescription ? `: ${refusal.errorDescription}` : ''}) and it could not be refreshed (expired or revoked since it was issued). Signing in again.`,
-          });
-          await this.host.sessions.clear(this.settings.profileId);
-          this.session = undefined;
-          await this.authorize({});
-          await this.reconnectAfterSignIn();
-          continue;
-        }
-        throw error;
+  private async withRecovery<T>(
+    operation: () => Promise<T>,
+    attempts: RecoveryAttempts = { stepUps: 0, signIns: 0 },
+  ): Promise<T> {
+    await this.refreshIfExpiring();
+    this.lastRefusal = undefined;
+    try {
+      const result = await operation();
+      this.state.tokensFresh = false;
+      return result;
+    } catch (error) {
+      const outcome = decideRecovery({
+        refusal: this.lastRefusal as Challenge | undefined,
+        error,
+        discovered: !!this.state.metadata,
+        attempts,
+        requestedScope: this.state.session?.requestedScope ?? [],
+        ...(this.state.resourceMetadata?.scopes_supported && {
+          scopesSupported: this.state.resourceMetadata.scopes_supported,
+        }),
+        tokensFresh: this.state.tokensFresh,
+        ...(this.state.session && { accessToken: this.state.session.tokens.access_token }),
+        ...(this.state.resource && { resource: this.state.resource }),
+        ...(this.state.resourceMetadata?.resource && {
+          serverResource: this.state.resourceMetadata.resource,
+        }),
+      });
+      if (outcome.kind === 'failed') throw outcome.error;
+      this.note(outcome.note);
+      if (outcome.kind === 'step-up') {
+        await this.signInAgain(outcome.scopes);
+      } else if (outcome.reason === 'token-now-required') {
+        // Discover and sign in from this challenge, as from a first 401.
+        this.state.challenge = outcome.challenge;
+        this.state.needsAuth = true;
+        await this.runPhase('discovery');
+        await this.signInAgain();
+      } else {
+        await this.host.sessions.clear(this.settings.profileId);
+        delete this.state.session;
+        await this.signInAgain();
       }
+      await this.reconnectAfterSignIn();
+      return this.withRecovery(operation, nextAttempts(attempts, outcome));
     }
   }
 
@@ -811,7 +555,7 @@ export class Flow {
   }
 
   private async refreshIfExpiring(): Promise<void> {
-    const session = this.session;
+    const session = this.state.session;
     if (!session?.expiresAt || !session.tokens.refresh_token) return;
     if (session.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
     await this.refresh().catch((error: unknown) => {
@@ -824,17 +568,17 @@ export class Flow {
 
   /** Trades the refresh token for a new access token (RFC 6749 §6). */
   async refresh(): Promise<SessionSummary> {
-    const session = this.session;
-    if (!session?.tokens.refresh_token || !this.metadata) {
+    const session = this.state.session;
+    if (!session?.tokens.refresh_token || !this.state.metadata) {
       throw new FlowStepError(
         'There is no refresh token.',
         'Turn on "Refresh tokens" in the profile (Logto needs offline_access and prompt=consent) and sign in again.',
-        'no_refresh_token',
+        FLOW_ERROR.noRefreshToken,
       );
     }
     try {
-      const tokens = await refreshAuthorization(this.authorizationServerUrl, {
-        metadata: this.metadata,
+      const tokens = await refreshAuthorization(this.state.authorizationServerUrl, {
+        metadata: this.state.metadata,
         clientInformation: session.client,
         refreshToken: session.tokens.refresh_token,
         ...(session.resource && { resource: session.resource }),
@@ -846,9 +590,9 @@ export class Flow {
         message: `Refreshed the access token${tokens.refresh_token ? ' (the refresh token was rotated)' : ''}.`,
         specRef: 'RFC 6749 §6',
       });
-      return summarize(this.session!);
+      return summarize(this.state.session!);
     } catch (error) {
-      throw explainTokenFailure(error, this.metadata.token_endpoint, {
+      throw explainTokenFailure(error, this.state.metadata.token_endpoint, {
         clientId: session.client.client_id,
       });
     }
@@ -856,22 +600,8 @@ export class Flow {
 
   /** Calls a tool in the open session (whoami unless told otherwise). */
   async callTool(name = 'whoami', args: Record<string, unknown> = {}): Promise<CallToolResult> {
-    if (!this.mcp) throw new FlowStepError('Not connected.', 'Connect first.', 'not_connected');
-    return this.step(
-      'tool-call',
-      `tools/call ${name} ${JSON.stringify(args)}`,
-      undefined,
-      async (s) => {
-        const result = (await this.withRecovery(() =>
-          this.mcp!.client.callTool({ name, arguments: args }),
-        )) as CallToolResult;
-        s.findings.push({
-          level: result.isError ? 'warning' : 'info',
-          message: result.isError ? `The tool reported an error.` : `The tool answered.`,
-        });
-        return result;
-      },
-    );
+    this.mcpClient();
+    return (await this.runPhase('tool', undefined, { name, args })) as CallToolResult;
   }
 
   /**
@@ -882,12 +612,12 @@ export class Flow {
   async signOut(
     opts: { openEndSession?: (url: URL) => Promise<void> | void } = {},
   ): Promise<SignOutReport> {
-    const session = this.session ?? (await this.host.sessions.load(this.settings.profileId));
+    const session = this.state.session ?? (await this.host.sessions.load(this.settings.profileId));
     const report: SignOutReport = { revoked: [] };
     await this.mcp?.close().catch(() => undefined);
     this.mcp = undefined;
     if (!session) return report;
-    const metadata = this.metadata;
+    const metadata = this.state.metadata;
     const revocationEndpoint = metadata && extra(metadata, 'revocation_endpoint');
     if (typeof revocationEndpoint === 'string') {
       for (const [token, hint] of [
@@ -910,7 +640,7 @@ export class Flow {
       await opts.openEndSession?.(url);
     }
     await this.host.sessions.clear(this.settings.profileId);
-    this.session = undefined;
+    delete this.state.session;
     report.oldToken = await this.askServerAbout(session.tokens.access_token);
     this.note({
       level: report.oldToken.accepted ? 'warning' : 'info',
@@ -934,16 +664,9 @@ export class Flow {
     }
     try {
       const response = await this.fetchFn(endpoint, { method: 'POST', headers, body });
-      const answer = response.ok
-        ? undefined
-        : ((await response.json().catch(() => undefined)) as { error?: string } | undefined);
+      const answer = response.ok ? undefined : await response.json().catch(() => undefined);
       await response.body?.cancel().catch(() => undefined);
-      return {
-        status: response.status,
-        ...(answer?.error === 'unsupported_token_type' && {
-          note: 'The issuer cannot revoke this token type (a JWT access token is self-contained).',
-        }),
-      };
+      return readRevocationAnswer(response.status, answer);
     } catch (error) {
       return { status: 'failed', note: (error as Error).message };
     }
@@ -957,37 +680,14 @@ export class Flow {
       serverUrl,
       transport === 'sse'
         ? { headers: { accept: 'text/event-stream', authorization: `Bearer ${accessToken}` } }
-        : {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json, text/event-stream',
-              authorization: `Bearer ${accessToken}`,
-            },
-            body: JSON.stringify({
-              jsonrpc: '2.0',
-              id: 0,
-              method: 'initialize',
-              params: {
-                protocolVersion: '2025-06-18',
-                capabilities: {},
-                clientInfo: { name: 'mcp-auth-desktop-signout-check', version: '0' },
-              },
-            }),
-          },
+        : initializeRequest('mcp-auth-desktop-signout-check', accessToken),
     );
     await response.body?.cancel().catch(() => undefined);
-    const accepted = response.ok;
-    const isJwt = accessToken.split('.').length === 3;
-    return {
-      status: response.status,
-      accepted,
-      explanation: !accepted
-        ? 'the server rejects it.'
-        : isJwt
-          ? 'the server still accepts it: a JWT access token is self-contained, so revoking it at the issuer cannot recall it; it stays valid until it expires. Keep JWT lifetimes short, or use opaque tokens checked at userinfo.'
-          : `the server still accepts it: it remembers recent userinfo answers, so the revocation shows once that cache entry expires${cacheWindow(response.headers.get('cache-status'))}.`,
-    };
+    return readOldTokenAnswer(
+      response.status,
+      accessToken.split('.').length === 3,
+      response.headers.get('cache-status'),
+    );
   }
 
   /**
@@ -996,23 +696,23 @@ export class Flow {
    */
   cancel(reason = 'The sign-in was cancelled in the app.'): void {
     this.cancelled = reason;
-    if (this.state('sign-in').question) this.pendingRedirect?.decline();
+    if (this.stepState('sign-in').question) this.pendingRedirect?.decline();
     else this.pendingRedirect?.cancel(reason);
   }
 
   /** Whether the sign-in waits for an answer to a question (Try again / Stop). */
   get question(): StepState['question'] {
-    return this.state('sign-in').question;
+    return this.stepState('sign-in').question;
   }
 
   /** After a suspected consent Cancel: open the sign-in page again; the same sign-in goes on. */
   retrySignIn(): void {
-    const state = this.state('sign-in');
+    const state = this.stepState('sign-in');
     if (!state.question || !this.openRequest || !this.pendingRedirect) {
       throw new FlowStepError(
         'The sign-in is not waiting for an answer.',
         undefined,
-        'no_question',
+        FLOW_ERROR.noQuestion,
       );
     }
     delete state.question;
@@ -1030,18 +730,13 @@ export class Flow {
   }
 
   get summary(): SessionSummary | undefined {
-    return this.session && summarize(this.session);
+    return this.state.session && summarize(this.state.session);
   }
 
   async close(): Promise<void> {
     await this.mcp?.close().catch(() => undefined);
     this.mcp = undefined;
   }
-}
-
-/** A metadata field the SDK's types do not list (RFC 8414 §2 and OIDC Discovery have more). */
-function extra(metadata: AuthorizationServerMetadata, field: string): unknown {
-  return (metadata as Record<string, unknown>)[field];
 }
 
 export function summarize(session: StoredSession): SessionSummary {
@@ -1062,38 +757,14 @@ export function summarize(session: StoredSession): SessionSummary {
   };
 }
 
-function describeCallback(
-  callback: AuthorizationCallback,
-  metadata: AuthorizationServerMetadata,
-): Finding[] {
-  const findings: Finding[] = [
-    {
-      level: 'info',
-      message: `Received on ${callback.source === 'loopback' ? 'the loopback listener' : 'the app’s URI scheme'}; state matches the request.`,
-      specRef: 'RFC 6749 §10.12',
-    },
-  ];
-  if (extra(metadata, 'authorization_response_iss_parameter_supported') === true) {
-    findings.push({
-      level: 'info',
-      message: `iss=${callback.iss} matches the issuer (mix-up protection).`,
-      specRef: 'RFC 9207 §2.4',
-    });
-  } else {
-    findings.push({
-      level: 'info',
-      message: 'The issuer does not advertise RFC 9207 iss in responses; nothing more to check.',
-    });
-  }
-  return findings;
-}
-
-/**
- * How much longer a server says its remembered verdict stands: RFC 9211 Cache-Status `hit` with
- * `ttl` (the bundled server sends it), or nothing when the server does not say.
- */
-function cacheWindow(cacheStatus: string | null): string {
-  const ttl =
-    cacheStatus && /(?:^|;)\s*hit\b/.test(cacheStatus) && /;\s*ttl=(\d+)/.exec(cacheStatus);
-  return ttl ? ` (this server says: in about ${ttl[1]} s)` : '';
+/** The step's error code for a sign-in that ended at the redirect (the kind, with underscores). */
+function redirectFailureCode(kind: RedirectFailureKind): RedirectFailureCode {
+  const codes: { [K in RedirectFailureKind]: RedirectFailureCode } = {
+    'authorization-error': 'authorization_error',
+    'consent-cancelled': 'consent_cancelled',
+    'issuer-mismatch': 'issuer_mismatch',
+    timeout: 'timeout',
+    cancelled: 'cancelled',
+  };
+  return codes[kind];
 }

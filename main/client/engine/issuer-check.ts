@@ -7,6 +7,7 @@
  * A profile without an issuer follows the metadata, and says so.
  */
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export const sameIssuer = (a: string, b: string): boolean =>
@@ -61,7 +62,7 @@ export function chooseIssuer(opts: {
     throw new FlowStepError(
       `This profile has a client secret but names no issuer, so the app cannot tell whether ${trusted[0] ?? 'the issuer the server names'} is the one that issued the secret. Nothing was sent to it.`,
       'Set the profile’s Issuer to the issuer where this client is registered (for Logto: https://<tenant>.logto.app/oidc, or http://localhost:3002/oidc for a local Logto). A client secret is only ever sent to the issuer you name.',
-      'issuer_required_for_secret',
+      FLOW_ERROR.issuerRequiredForSecret,
     );
   }
   return {
@@ -83,6 +84,6 @@ function issuerMismatch(serverUrl: string, trusted: string[], mine: string): Flo
   return new FlowStepError(
     `This server trusts ${theirs}; your profile says ${mine}. A token from ${mine} would be rejected by the server, so the sign-in stopped before sending anything to ${theirs}.`,
     `Either point the server at ${mine} (for the bundled server: the Server tab’s trusted issuer, or npm run serve -- --issuer ${mine}), or, if ${serverUrl} is meant to use ${trusted[0]}, change the profile’s Issuer to ${trusted[0]} and use a client ID registered there.`,
-    'issuer_mismatch',
+    FLOW_ERROR.issuerMismatch,
   );
 }

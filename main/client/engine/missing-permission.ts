@@ -4,6 +4,7 @@
  * the user has no role granting the permission. Signing in again cannot change that, so the
  * engine says it after the first token exchange and steps up only for scopes not yet requested.
  */
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
 export function roleFix(scopes: string[], resource: string | undefined): string {
@@ -35,7 +36,7 @@ export function permissionNotGranted(
   return new FlowStepError(
     `The server requires ${missing.join(' ')}, and the user does not have it: it was requested at sign-in and the issuer left it out of the token (no role grants it). Signing in again would not change that, so no second sign-in was started.`,
     roleFix(missing, resource),
-    'permission_not_granted',
+    FLOW_ERROR.permissionNotGranted,
     { cause },
   );
 }

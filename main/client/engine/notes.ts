@@ -1,3 +1,5 @@
+import type { FlowErrorCode } from './error-codes';
+
 /** What a step found that a person should read: a finding with its level and, where one applies, the spec. */
 export interface Finding {
   level: 'info' | 'warning' | 'error';
@@ -12,7 +14,7 @@ export class FlowStepError extends Error {
     message: string,
     /** What to change, in the issuer's own terms (e.g. which Logto app, which redirect URI). */
     readonly fix?: string,
-    readonly code?: string,
+    readonly code?: FlowErrorCode,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -5,6 +5,7 @@
  * only saw in /auth) sent to a server that verifies JWTs only (docs/logto.md).
  */
 import type { Challenge } from './challenge';
+import { FLOW_ERROR } from './error-codes';
 import { FlowStepError } from './notes';
 
 export function freshTokenRejected(opts: {
@@ -21,7 +22,7 @@ export function freshTokenRejected(opts: {
     return new FlowStepError(
       `The server rejected the opaque access token this sign-in just produced (${said}). The issuer gives an opaque token when no resource indicator is sent${opts.resource ? '' : ' (the profile’s Resource is none)'}; a server that verifies only JWTs cannot check it. No second sign-in was started: it would bring the same kind of token.`,
       `Set the profile’s Resource to automatic, so the issuer issues a JWT for ${opts.serverResource ?? 'the server'}; or let the server check opaque tokens at userinfo (the bundled server: verification auto or userinfo in the Server tab).`,
-      'opaque_token_rejected',
+      FLOW_ERROR.opaqueTokenRejected,
       { cause: opts.cause },
     );
   }
@@ -31,7 +32,7 @@ export function freshTokenRejected(opts: {
     audience && opts.serverResource
       ? `The token was issued for ${opts.resource ?? 'another audience'}, the server expects ${opts.serverResource}: set the profile’s Resource to automatic.`
       : 'Compare the decoded token (Connection tab) with what the server expects: its issuer, audience and required scopes (Server tab for the bundled server).',
-    'token_rejected',
+    FLOW_ERROR.tokenRejected,
     { cause: opts.cause },
   );
 }

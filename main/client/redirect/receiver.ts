@@ -8,6 +8,7 @@
  * every outcome carries a sentence for the user and, where useful, what to do next.
  */
 import { APP_REDIRECT_URI, APP_SCHEME } from '../../shared/app-identity';
+import { oauthErrorEntry } from '../oauth-error-catalogue';
 
 /** Longer callback URLs are refused outright: real ones are a few hundred bytes. */
 export const MAX_CALLBACK_URL_LENGTH = 8 * 1024;
@@ -85,84 +86,7 @@ export abstract class RedirectFlowError extends Error {
   }
 }
 
-interface ErrorGuide {
-  title: string;
-  explain: string;
-  hint: string;
-}
-
 const RETRY = 'Start the sign-in again from MCP Auth Desktop.';
-const NEEDS_INTERACTION =
-  'Clear "none" from the profile\'s prompt so the issuer can show its sign-in and consent pages, then sign in again.';
-
-/** RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6, RFC 8707 §2 and what Logto sends. */
-const ERROR_GUIDES: Record<string, ErrorGuide> = {
-  access_denied: {
-    title: 'The sign-in was denied',
-    explain: 'the user or the issuer refused the request',
-    hint: "Sign in again and approve the request; if it keeps happening, check the user's roles and the application's permissions in Logto Console.",
-  },
-  invalid_request: {
-    title: 'The issuer rejected the sign-in request',
-    explain: 'a parameter is missing, invalid or repeated',
-    hint: "Check the profile's extra parameters, scopes and resource; the trace shows the exact request.",
-  },
-  unauthorized_client: {
-    title: 'This application may not sign in this way',
-    explain: 'the client is not allowed to use the authorization code flow',
-    hint: 'In Logto Console, check the application type (a desktop app is a Native app) and that the profile has its App ID.',
-  },
-  unsupported_response_type: {
-    title: 'The issuer does not support this kind of sign-in',
-    explain: 'it does not accept response_type=code',
-    hint: "Check the profile's issuer: it should be an OAuth/OpenID authorization server such as https://your-tenant.logto.app/oidc.",
-  },
-  invalid_scope: {
-    title: 'The issuer rejected the requested scopes',
-    explain: 'a requested scope is unknown or not allowed',
-    hint: 'Remove scopes the issuer does not list in scopes_supported from the profile, or grant them to the application in Logto Console.',
-  },
-  server_error: {
-    title: 'The issuer had an internal error',
-    explain: 'something went wrong on the issuer',
-    hint: "Try again; if it persists, look at the issuer's logs.",
-  },
-  temporarily_unavailable: {
-    title: 'The issuer is temporarily unavailable',
-    explain: 'it is overloaded or under maintenance',
-    hint: 'Wait a moment, then sign in again.',
-  },
-  invalid_target: {
-    title: 'The issuer does not know the requested resource',
-    explain: 'the resource indicator is missing or unknown (RFC 8707)',
-    hint: "Create an API resource in Logto Console whose indicator is the MCP server's URL (e.g. http://localhost:3001/), or set the profile's resource to an indicator that exists.",
-  },
-  invalid_client: {
-    title: 'The issuer does not know this application',
-    explain: 'the client ID is unknown or not allowed',
-    hint: "Copy the App ID from Logto Console › Applications into the profile's client ID.",
-  },
-  login_required: {
-    title: 'You need to sign in',
-    explain: 'prompt=none was requested but there is no sign-in session',
-    hint: NEEDS_INTERACTION,
-  },
-  consent_required: {
-    title: 'Consent is needed',
-    explain: 'prompt=none was requested but the user has not consented yet',
-    hint: NEEDS_INTERACTION,
-  },
-  interaction_required: {
-    title: 'The issuer needs you to interact',
-    explain: 'prompt=none was requested but the issuer must show a page',
-    hint: NEEDS_INTERACTION,
-  },
-  account_selection_required: {
-    title: 'Choose an account',
-    explain: 'prompt=none was requested but the issuer must ask which account to use',
-    hint: NEEDS_INTERACTION,
-  },
-};
 
 /** Strips control characters and caps the length of issuer-supplied text before showing it. */
 export function cleanText(text: string, max = 300): string {
@@ -185,17 +109,13 @@ export class AuthorizationResponseError extends RedirectFlowError {
     const code = cleanText(error, 80);
     const description = errorDescription === undefined ? undefined : cleanText(errorDescription);
     const uri = errorUri === undefined ? undefined : cleanText(errorUri, 500);
-    const guide = ERROR_GUIDES[error] ?? {
+    const guide = oauthErrorEntry(error) ?? {
       title: 'The sign-in failed',
-      explain: 'the issuer reported an error',
-      hint: `See the trace for details, then ${RETRY.charAt(0).toLowerCase()}${RETRY.slice(1)}`,
+      cause: 'the issuer reported an error',
+      fix: `See the trace for details, then ${RETRY.charAt(0).toLowerCase()}${RETRY.slice(1)}`,
     };
-    const detail = description ? `${description} (${code})` : `${guide.explain} (${code})`;
-    super(
-      guide.title,
-      `${guide.title}: ${detail}.`,
-      uri ? `${guide.hint} More: ${uri}` : guide.hint,
-    );
+    const detail = description ? `${description} (${code})` : `${guide.cause} (${code})`;
+    super(guide.title, `${guide.title}: ${detail}.`, uri ? `${guide.fix} More: ${uri}` : guide.fix);
     this.name = 'AuthorizationResponseError';
     this.errorDescription = description;
     this.errorUri = uri;
