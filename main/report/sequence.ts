@@ -208,6 +208,12 @@ export function decisionLabel(d: VerificationEvent): string {
       : d.method === 'userinfo'
         ? `asked the issuer's userinfo who the token belongs to${d.cached ? ' (cached)' : ''}`
         : 'no token';
+  // RFC 6750 §3.1: a 403 is insufficient_scope, so the token itself passed; only its scope fell short.
+  if (d.status === 403 && d.method) {
+    const passed =
+      d.method === 'jwt' ? 'JWT signature and audience fine' : 'userinfo knows the user';
+    return `${passed}, a required scope missing: refused${d.reason ? ` (${d.reason})` : ''}`;
+  }
   const verdict =
     d.verdict === 'allowed' ? 'allowed' : d.verdict === 'rejected' ? 'rejected' : 'could not check';
   return `${how}: ${verdict}${d.reason && d.verdict !== 'allowed' && d.method ? ` (${d.reason})` : ''}`;

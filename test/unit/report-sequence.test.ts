@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { maskRun } from '../../main/report/demo-runner';
 import { readReportHtml } from '../../main/report/report-file';
 import { renderReportHtml } from '../../main/report/html';
-import { deriveSequence } from '../../main/report/sequence';
+import { decisionLabel, deriveSequence } from '../../main/report/sequence';
 import { renderSequenceSvg } from '../../main/report/svg';
 import type { DemoRunView } from '../../main/report/types';
 import type { DemoTrace } from '../support/demo-trace';
@@ -70,6 +70,17 @@ describe('deriveSequence', () => {
       expect(before.exchangeId).toBe(d.exchangeId);
     }
     expect(decisions.at(-1)!.label).toBe("checked the JWT's signature and audience: allowed");
+    // A 403 is about scope, never the token's signature: the label must not say it was rejected as such.
+    expect(
+      decisionLabel({
+        ...trace.decisions.find((d) => d.method === 'jwt')!,
+        status: 403,
+        verdict: 'rejected',
+        reason: 'missing whoami:read',
+      }),
+    ).toBe(
+      'JWT signature and audience fine, a required scope missing: refused (missing whoami:read)',
+    );
   });
 
   it('draws a failure on the arrow where it happened, with the cause and the fix, and pairs no other flow’s decision', () => {
