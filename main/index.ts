@@ -85,7 +85,7 @@ async function start(): Promise<void> {
     onProblem,
   });
   if (secrets.warning) onProblem(secrets.warning);
-  const bundled = await startDesktopStack({ dataDir: userData });
+  const bundled = await startDesktopStack({ dataDir: userData, open: openWithElectronStore });
   stack = bundled.stack;
   for (const message of bundled.notes) onProblem(message);
   loopback = await startLoopbackListener({ receiver });

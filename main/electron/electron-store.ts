@@ -6,17 +6,18 @@
  */
 import { ipcMain } from 'electron';
 import ElectronStore from 'electron-store';
+import type { Options as ConfOptions } from 'conf';
 import type { OpenStoreFile } from '../profiles/store';
 
 /** The channel electron-store opens for stores created in a renderer; this app has none. */
 const RENDERER_STORE_CHANNEL = 'electron-store-get-data';
 
-export const openWithElectronStore: OpenStoreFile = ({
+export const openWithElectronStore: OpenStoreFile = <T extends Record<string, unknown>>({
   configName,
   projectVersion,
   ...options
-}) => {
-  const store = new ElectronStore({
+}: ConfOptions<T>) => {
+  const store = new ElectronStore<T>({
     ...options,
     ...(configName !== undefined && { name: configName }),
     // electron-store's types leave projectVersion out (it defaults to the app's version), but it

@@ -8,6 +8,7 @@
 import type { RedirectInfo } from '../../preload/api';
 import { redirectRegistrationNote } from '../client/redirect/deep-link';
 import { APP_REDIRECT_URI } from '../shared/app-identity';
+import type { OpenStoreFile } from '../profiles/store';
 import {
   BundledStack,
   loadServerSettings,
@@ -22,15 +23,19 @@ export interface DesktopStack {
 }
 
 export async function startDesktopStack(
-  options: Omit<BundledStackOptions, 'settings' | 'onApplied' | 'movePortsWhenBusy'>,
+  options: Omit<BundledStackOptions, 'settings' | 'onApplied' | 'movePortsWhenBusy'> & {
+    /** How the settings file is opened for writing: electron-store in the desktop app. */
+    open?: OpenStoreFile;
+  },
 ): Promise<DesktopStack> {
+  const { open, ...stackOptions } = options;
   const notes: string[] = [];
   const settings = await loadServerSettings(options.dataDir, (message) => notes.push(message));
   const stack = await BundledStack.start({
-    ...options,
+    ...stackOptions,
     settings,
     movePortsWhenBusy: true,
-    onApplied: (applied) => saveServerSettings(options.dataDir, applied),
+    onApplied: (applied) => saveServerSettings(options.dataDir, applied, open),
   });
   return { stack, notes: [...notes, ...stack.notes] };
 }

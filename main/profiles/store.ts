@@ -52,8 +52,11 @@ const MIGRATIONS: NonNullable<ConfOptions<ProfilesFile>['migrations']> = {
   '2.0.0': (store) => store.delete('version'),
 };
 
-/** Opens the file as conf does; the Electron host passes one that opens it with electron-store. */
-export type OpenStoreFile = (options: ConfOptions<ProfilesFile>) => Conf<ProfilesFile>;
+/**
+ * Opens a store file (profiles, server settings) as conf does; the Electron host passes one that
+ * opens it with electron-store.
+ */
+export type OpenStoreFile = <T extends Record<string, unknown>>(options: ConfOptions<T>) => Conf<T>;
 export const openWithConf: OpenStoreFile = (options) => new Conf(options);
 
 /** conf's options for the profiles file at `file`: the same for every host. */

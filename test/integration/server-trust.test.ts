@@ -4,7 +4,7 @@
  * (item 5). Real sandbox issuers (oidc-provider) on loopback, real HTTP, real MCP requests.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -294,6 +294,21 @@ describe('the settings file', () => {
     const settings = { ...DEFAULT_SERVER_SETTINGS, issuer: 'https://tenant.logto.app/oidc' };
     await saveServerSettings(dataDir, settings);
     expect(await loadServerSettings(dataDir)).toEqual(settings);
+    // Kept with conf, like the profiles: its format version for migrations, owner-only.
+    const raw = JSON.parse(await readFile(serverSettingsPath(dataDir), 'utf8')) as {
+      __internal__?: { migrations?: { version?: string } };
+    };
+    expect(raw.__internal__?.migrations?.version).toBe('1.0.0');
+    expect((await stat(serverSettingsPath(dataDir))).mode & 0o777).toBe(0o600);
+    // The desktop app hands its electron-store opener; the same file results.
+    const { openWithConf } = await import('../../main/profiles/store');
+    const opened: string[] = [];
+    await saveServerSettings(dataDir, { ...settings, cacheTtlSec: 3 }, (options) => {
+      opened.push(String(options.configName));
+      return openWithConf(options);
+    });
+    expect(opened).toEqual(['server-settings']);
+    expect((await loadServerSettings(dataDir)).cacheTtlSec).toBe(3);
 
     const { writeFile } = await import('node:fs/promises');
     await writeFile(serverSettingsPath(dataDir), '{"issuer": "not a url"}');
