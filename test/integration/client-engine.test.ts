@@ -6,6 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FlowSettings, StepState } from '../../main/client/engine/flow';
 import { FlowStepError } from '../../main/client/engine/notes';
+import { SESSION_STEP_IDS } from '../../main/client/engine/steps';
+import type { TraceRecorder } from '../../main/trace';
 import { startEngineHost } from '../support/engine-host';
 import { startTestSandbox } from '../support/sandbox';
 import { startTutorialReferenceServer } from '../support/tutorial-reference-server';
@@ -33,6 +35,17 @@ function settingsFor(sandbox: Sandbox, extra: Partial<FlowSettings> = {}): FlowS
 const statusOf = (steps: readonly StepState[]) =>
   Object.fromEntries(steps.map((s) => [s.id, s.status]));
 const failed = (steps: readonly StepState[]) => steps.find((s) => s.status === 'failed');
+
+/** The step events the trace recorded for the steps after sign-in, as [id, status]. */
+function sessionSteps(recorder: TraceRecorder): [string, string][] {
+  return recorder
+    .events()
+    .flatMap((e) =>
+      e.type === 'step' && (SESSION_STEP_IDS as readonly string[]).includes(e.stepId)
+        ? [[e.stepId, e.status] as [string, string]]
+        : [],
+    );
+}
 
 describe('the flow engine', () => {
   let sandbox: Sandbox;
@@ -295,6 +308,14 @@ describe('the flow engine', () => {
     const after = await host.secrets.get(`profile/${flow.settings.profileId}/tokens`);
     expect(after).not.toBe(before);
     expect(refreshed.hasRefreshToken).toBe(true);
+    expect(sessionSteps(host.recorder)).toEqual([
+      ['refresh', 'running'],
+      ['refresh', 'done'],
+    ]);
+    expect(flow.sessionSteps.find((s) => s.id === 'refresh')).toMatchObject({
+      status: 'done',
+      findings: [{ message: 'Refreshed the access token (the refresh token was rotated).' }],
+    });
     expect((await flow.callTool()).structuredContent).toMatchObject({ verifiedBy: 'jwt' });
     await flow.close();
   });
@@ -405,6 +426,13 @@ describe('step-up and sign-out', () => {
       expect(report.endSessionUrl).toMatch(/\/oidc\/session\/end\?/);
       expect(report.oldToken).toMatchObject({ status: 401, accepted: false });
       expect(await host.secrets.get(`profile/${settings.profileId}/tokens`)).toBeUndefined();
+      // The sign-out steps are in the trace like the sign-in steps; the sign-in list is unchanged.
+      expect(sessionSteps(host.recorder).filter(([, status]) => status !== 'running')).toEqual([
+        ['revoke', 'done'],
+        ['end-session', 'done'],
+        ['old-token-check', 'done'],
+      ]);
+      expect(flow.steps.map((s) => s.id)).not.toContain('revoke');
     } finally {
       await sandbox.close();
     }

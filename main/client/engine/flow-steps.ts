@@ -6,7 +6,10 @@
  * id, title and explanation in steps.ts) plus its test; see docs/architecture.md.
  */
 import { randomBytes } from 'node:crypto';
-import { exchangeAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
+import {
+  exchangeAuthorization,
+  refreshAuthorization,
+} from '@modelcontextprotocol/sdk/client/auth.js';
 import type {
   AuthorizationServerMetadata,
   OAuthClientInformationMixed,
@@ -28,13 +31,19 @@ import type { Challenge } from './challenge';
 import { identifyClient } from './client-identity';
 import { probeServer, readAuthorizationServerMetadata, readResourceMetadata } from './discovery';
 import type { FlowHost, FlowSettings } from './flow';
+import { FLOW_ERROR } from './error-codes';
+import { initializeRequest } from './initialize-request';
 import { chooseIssuer } from './issuer-check';
-import type { Finding } from './notes';
+import { FlowStepError, type Finding } from './notes';
 import { explainTokenFailure } from './oauth-errors';
 import type { StoredSession } from './session-store';
-import { STEPS, type StepId, type StepInfo } from './steps';
+import { readOldTokenAnswer, readRevocationAnswer } from './sign-out-answers';
+import { SESSION_STEPS, STEPS, type AnyStepId, type StepInfo } from './steps';
 import { describeTokens } from './token-report';
-import type { StepState } from './types';
+import type { SignOutReport, StepState } from './types';
+
+/** A step's state while it runs: a sign-in step or a step after sign-in. */
+export type AnyStepState = StepState<AnyStepId>;
 
 /** Everything the steps learn, as plain data: what a flow knows at any moment. */
 export interface FlowState {
@@ -62,6 +71,8 @@ export interface FlowState {
     callback?: AuthorizationCallback;
   };
   tools?: Tool[];
+  /** The sign-out under way: the session it ends and the report it fills in. */
+  signOut?: { session: StoredSession; report: SignOutReport };
 }
 
 /** What a running step may use besides the state: the flow's live parts. */
@@ -72,10 +83,12 @@ export interface StepRun {
   readonly fetchFn: FetchLike;
   /** The tool call to make (the tool-call step). */
   readonly tool?: { name: string; args: Record<string, unknown> };
+  /** Opens the issuer's end-session URL (the end-session step), when the host can. */
+  readonly openEndSession?: (url: URL) => Promise<void> | void;
   saveTokens(tokens: OAuthTokens, extra?: { requestedScope?: string[] }): Promise<void>;
   /** Opens the sign-in page (or delivers an at-once approval) and waits for the redirect. */
   waitForRedirect(
-    s: StepState,
+    s: AnyStepState,
     request: AuthorizationRequest,
     approvedAtOnce: URL | undefined,
   ): Promise<AuthorizationCallback>;
@@ -86,17 +99,19 @@ export interface StepRun {
 
 /**
  * `connect` is the probe; `discovery` and `sign-in` run when the server asks for a token (and
- * again on recovery); `session` opens the MCP session; `tool` runs on each tool call.
+ * again on recovery); `session` opens the MCP session; `tool` runs on each tool call. After
+ * sign-in, `refresh` runs when asked or before the access token expires, `sign-out` on sign-out.
  */
-export type Phase = 'connect' | 'discovery' | 'sign-in' | 'session' | 'tool';
+export type Phase =
+  'connect' | 'discovery' | 'sign-in' | 'session' | 'tool' | 'refresh' | 'sign-out';
 
-export interface FlowStep extends StepInfo {
+export interface FlowStep extends StepInfo<AnyStepId> {
   phase: Phase;
   /** Why the step does not apply to this state, or undefined when it runs. */
   skipWhen?: (state: FlowState) => string | undefined;
   /** The request it is about to make, shown before it runs (the guided view pauses here). */
   preview: (run: StepRun) => string;
-  run: (run: StepRun, s: StepState) => Promise<unknown>;
+  run: (run: StepRun, s: AnyStepState) => Promise<unknown>;
 }
 
 const NO_AUTH = 'The server does not ask for authorization.';
@@ -116,6 +131,17 @@ export function extra(metadata: AuthorizationServerMetadata, field: string): unk
 function signIn(state: FlowState): NonNullable<FlowState['signIn']> {
   if (!state.signIn) throw new Error('The sign-in steps run in order: no sign-in under way.');
   return state.signIn;
+}
+
+function signingOut(state: FlowState): NonNullable<FlowState['signOut']> {
+  if (!state.signOut) throw new Error('The sign-out steps run in order: no sign-out under way.');
+  return state.signOut;
+}
+
+/** An endpoint the issuer's metadata advertises (RFC 8414 §2), or undefined. */
+function endpoint(state: FlowState, field: string): string | undefined {
+  const value = state.metadata && extra(state.metadata, field);
+  return typeof value === 'string' ? value : undefined;
 }
 
 function discovered(state: FlowState): AuthorizationServerMetadata {
@@ -393,7 +419,147 @@ export const FLOW_STEPS: readonly FlowStep[] = [
       return result;
     },
   },
+  {
+    ...SESSION_STEPS.refresh,
+    phase: 'refresh',
+    preview: (run) =>
+      `POST ${run.state.metadata?.token_endpoint ?? 'the token endpoint'} grant_type=refresh_token with the refresh token`,
+    run: async (run, s) => {
+      const { state } = run;
+      const session = state.session;
+      if (!session?.tokens.refresh_token || !state.metadata) {
+        throw new FlowStepError(
+          'There is no refresh token.',
+          'Turn on "Refresh tokens" in the profile (Logto needs offline_access and prompt=consent) and sign in again.',
+          FLOW_ERROR.noRefreshToken,
+        );
+      }
+      try {
+        const tokens = await refreshAuthorization(state.authorizationServerUrl, {
+          metadata: state.metadata,
+          clientInformation: session.client,
+          refreshToken: session.tokens.refresh_token,
+          ...(session.resource && { resource: session.resource }),
+          fetchFn: run.fetchFn,
+        });
+        await run.saveTokens(tokens);
+        s.findings.push({
+          level: 'info',
+          message: `Refreshed the access token${tokens.refresh_token ? ' (the refresh token was rotated)' : ''}.`,
+          specRef: 'RFC 6749 §6',
+        });
+      } catch (error) {
+        throw explainTokenFailure(error, state.metadata.token_endpoint, {
+          clientId: session.client.client_id,
+        });
+      }
+    },
+  },
+  {
+    ...SESSION_STEPS.revoke,
+    phase: 'sign-out',
+    skipWhen: (state) =>
+      endpoint(state, 'revocation_endpoint')
+        ? undefined
+        : 'The issuer advertises no revocation endpoint.',
+    preview: (run) =>
+      `POST ${endpoint(run.state, 'revocation_endpoint')} with the refresh token, then the access token`,
+    run: async (run) => {
+      const { session, report } = signingOut(run.state);
+      for (const [token, hint] of [
+        [session.tokens.refresh_token, 'refresh_token'],
+        [session.tokens.access_token, 'access_token'],
+      ] as const) {
+        if (!token) continue;
+        report.revoked.push({
+          token: hint,
+          ...(await revoke(run, endpoint(run.state, 'revocation_endpoint')!, token, hint, session)),
+        });
+      }
+    },
+  },
+  {
+    ...SESSION_STEPS['end-session'],
+    phase: 'sign-out',
+    skipWhen: (state) =>
+      endpoint(state, 'end_session_endpoint')
+        ? undefined
+        : 'The issuer advertises no end-session endpoint.',
+    preview: (run) =>
+      `Open ${endpoint(run.state, 'end_session_endpoint')} with client_id and id_token_hint`,
+    run: async (run) => {
+      const { session, report } = signingOut(run.state);
+      const url = new URL(endpoint(run.state, 'end_session_endpoint')!);
+      url.searchParams.set('client_id', session.client.client_id);
+      if (session.tokens.id_token) url.searchParams.set('id_token_hint', session.tokens.id_token);
+      report.endSessionUrl = url.href;
+      await run.openEndSession?.(url);
+    },
+  },
+  {
+    ...SESSION_STEPS['old-token-check'],
+    phase: 'sign-out',
+    preview: (run) =>
+      `Forget the tokens, then ${method(run)} ${run.settings.serverUrl} with Authorization: Bearer <old access token>`,
+    run: async (run, s) => {
+      const { session, report } = signingOut(run.state);
+      await run.host.sessions.clear(run.settings.profileId);
+      delete run.state.session;
+      const oldToken = await askServerAbout(run, session.tokens.access_token);
+      report.oldToken = oldToken;
+      s.findings.push({
+        level: oldToken.accepted ? 'warning' : 'info',
+        message: `After sign-out the MCP server answered ${oldToken.status} to the old access token: ${oldToken.explanation}`,
+      });
+    },
+  },
 ];
+
+/** One revocation request (RFC 7009 §2.1): a confidential client authenticates, a public one names itself. */
+async function revoke(
+  run: StepRun,
+  url: string,
+  token: string,
+  hint: string,
+  session: StoredSession,
+): Promise<{ status: number | string; note?: string }> {
+  const { client } = session;
+  const body = new URLSearchParams({ token, token_type_hint: hint });
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (client.client_secret) {
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
+  } else {
+    body.set('client_id', client.client_id);
+  }
+  try {
+    const response = await run.fetchFn(url, { method: 'POST', headers, body });
+    const answer = response.ok ? undefined : await response.json().catch(() => undefined);
+    await response.body?.cancel().catch(() => undefined);
+    return readRevocationAnswer(response.status, answer);
+  } catch (error) {
+    return { status: 'failed', note: (error as Error).message };
+  }
+}
+
+/** What the MCP server now says to the old access token (RFC 6750 §3). */
+async function askServerAbout(
+  run: StepRun,
+  accessToken: string,
+): Promise<NonNullable<SignOutReport['oldToken']>> {
+  const { serverUrl, transport } = run.settings;
+  const response = await run.fetchFn(
+    serverUrl,
+    transport === 'sse'
+      ? { headers: { accept: 'text/event-stream', authorization: `Bearer ${accessToken}` } }
+      : initializeRequest('mcp-auth-desktop-signout-check', accessToken),
+  );
+  await response.body?.cancel().catch(() => undefined);
+  return readOldTokenAnswer(
+    response.status,
+    accessToken.split('.').length === 3,
+    response.headers.get('cache-status'),
+  );
+}
 
 /** The scopes a sign-in asks for: the server's challenge, its metadata, the profile, a step-up. */
 export function startSignIn(
@@ -420,7 +586,7 @@ export function stepsOf(phase: Phase): FlowStep[] {
   return FLOW_STEPS.filter((step) => step.phase === phase);
 }
 
-export function stepEntry(id: StepId): FlowStep {
+export function stepEntry(id: AnyStepId): FlowStep {
   return FLOW_STEPS.find((step) => step.id === id)!;
 }
 

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -32,19 +31,17 @@ import {
   extra,
   startSignIn,
   stepsOf,
+  type AnyStepState,
   type FlowState,
   type Phase,
   type StepRun,
 } from './flow-steps';
 import { grantedFromTokens } from './granted-scopes';
-import { initializeRequest } from './initialize-request';
 import { FlowStepError, type Finding } from './notes';
-import { explainTokenFailure } from './oauth-errors';
 import { decideRecovery, nextAttempts, type RecoveryAttempts } from './recovery';
 import { EngineOAuthProvider } from './sdk-provider';
 import { sessionFits, type SessionStore, type StoredSession } from './session-store';
-import { readOldTokenAnswer, readRevocationAnswer } from './sign-out-answers';
-import { STEP_IDS, STEPS, type StepId } from './steps';
+import { SESSION_STEP_IDS, SESSION_STEPS, STEP_IDS, STEPS, type AnyStepId } from './steps';
 import type { FlowResult, SessionSummary, SignOutReport, StepState } from './types';
 
 export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus } from './types';
@@ -125,9 +122,15 @@ export class Flow {
     status: 'pending',
     findings: [],
   }));
+  /** The steps after sign-in (refresh, sign-out): their own list, so `steps` stays the sign-in. */
+  readonly sessionSteps: AnyStepState[] = SESSION_STEP_IDS.map((id) => ({
+    ...SESSION_STEPS[id],
+    status: 'pending',
+    findings: [],
+  }));
 
   private readonly listeners = new Set<(steps: readonly StepState[]) => void>();
-  private current: StepId | undefined;
+  private current: AnyStepId | undefined;
   private readonly fetchFn: FetchLike;
   private mcp: { client: Client; close(): Promise<void> } | undefined;
   private lastRefusal: Challenge | undefined;
@@ -186,8 +189,8 @@ export class Flow {
     for (const listener of this.listeners) listener(this.steps);
   }
 
-  private stepState(id: StepId): StepState {
-    return this.steps.find((s) => s.id === id)!;
+  private stepState(id: AnyStepId): AnyStepState {
+    return [...this.steps, ...this.sessionSteps].find((s) => s.id === id)!;
   }
 
   private note(finding: Finding): void {
@@ -201,10 +204,10 @@ export class Flow {
   }
 
   private async step<T>(
-    id: StepId,
+    id: AnyStepId,
     preview: string,
     pauseBefore: PauseBefore | undefined,
-    run: (state: StepState) => Promise<T>,
+    run: (state: AnyStepState) => Promise<T>,
   ): Promise<T> {
     const state = this.stepState(id);
     Object.assign(state, { preview, findings: [], status: 'pending' });
@@ -212,11 +215,14 @@ export class Flow {
     if (pauseBefore) {
       state.status = 'waiting';
       this.emit();
-      await pauseBefore(state);
+      // Only the sign-in phases are run guided, so this is one of `steps`.
+      await pauseBefore(state as StepState);
     }
     state.status = 'running';
     state.startedAt = new Date().toISOString();
     const started = performance.now();
+    // A refresh or a new sign-in may run inside a step (recovery): give its step back after.
+    const outer = this.current;
     this.current = id;
     this.emit();
     this.host.recorder.record({
@@ -256,12 +262,12 @@ export class Flow {
         title: state.title,
         ...(state.error && { detail: state.error.message }),
       });
-      this.current = undefined;
+      this.current = outer;
       this.emit();
     }
   }
 
-  private skip(id: StepId, why: string): void {
+  private skip(id: AnyStepId, why: string): void {
     const state = this.stepState(id);
     state.status = 'skipped';
     state.findings = [{ level: 'info', message: why }];
@@ -289,10 +295,10 @@ export class Flow {
   private async runPhase(
     phase: Phase,
     pauseBefore?: PauseBefore,
-    tool?: StepRun['tool'],
+    lent: Pick<StepRun, 'tool' | 'openEndSession'> = {},
   ): Promise<unknown> {
     let result: unknown;
-    const run = this.stepRun(tool, pauseBefore !== undefined);
+    const run = this.stepRun(lent, pauseBefore !== undefined);
     for (const entry of stepsOf(phase)) {
       const why = entry.skipWhen?.(this.state);
       if (why) {
@@ -305,13 +311,14 @@ export class Flow {
   }
 
   /** The flow's live parts, lent to a running step. */
-  private stepRun(tool: StepRun['tool'] | undefined, guided: boolean): StepRun {
+  private stepRun(lent: Pick<StepRun, 'tool' | 'openEndSession'>, guided: boolean): StepRun {
     return {
       settings: this.settings,
       host: this.host,
       state: this.state,
       fetchFn: this.fetchFn,
-      ...(tool && { tool }),
+      ...(lent.tool && { tool: lent.tool }),
+      ...(lent.openEndSession && { openEndSession: lent.openEndSession }),
       saveTokens: (tokens, extra) => this.saveTokens(tokens, extra),
       waitForRedirect: (s, request, approvedAtOnce) =>
         this.waitForRedirect(s, request, approvedAtOnce, guided),
@@ -358,7 +365,7 @@ export class Flow {
 
   /** Opens the sign-in page (or delivers the issuer's at-once approval) and waits for the redirect. */
   private async waitForRedirect(
-    s: StepState,
+    s: AnyStepState,
     request: AuthorizationRequest,
     approvedAtOnce: URL | undefined,
     guided: boolean,
@@ -566,48 +573,22 @@ export class Flow {
     });
   }
 
-  /** Trades the refresh token for a new access token (RFC 6749 §6). */
+  /** Trades the refresh token for a new access token: the refresh step (RFC 6749 §6). */
   async refresh(): Promise<SessionSummary> {
-    const session = this.state.session;
-    if (!session?.tokens.refresh_token || !this.state.metadata) {
-      throw new FlowStepError(
-        'There is no refresh token.',
-        'Turn on "Refresh tokens" in the profile (Logto needs offline_access and prompt=consent) and sign in again.',
-        FLOW_ERROR.noRefreshToken,
-      );
-    }
-    try {
-      const tokens = await refreshAuthorization(this.state.authorizationServerUrl, {
-        metadata: this.state.metadata,
-        clientInformation: session.client,
-        refreshToken: session.tokens.refresh_token,
-        ...(session.resource && { resource: session.resource }),
-        fetchFn: this.fetchFn,
-      });
-      await this.saveTokens(tokens);
-      this.note({
-        level: 'info',
-        message: `Refreshed the access token${tokens.refresh_token ? ' (the refresh token was rotated)' : ''}.`,
-        specRef: 'RFC 6749 §6',
-      });
-      return summarize(this.state.session!);
-    } catch (error) {
-      throw explainTokenFailure(error, this.state.metadata.token_endpoint, {
-        clientId: session.client.client_id,
-      });
-    }
+    await this.runPhase('refresh');
+    return summarize(this.state.session!);
   }
 
   /** Calls a tool in the open session (whoami unless told otherwise). */
   async callTool(name = 'whoami', args: Record<string, unknown> = {}): Promise<CallToolResult> {
     this.mcpClient();
-    return (await this.runPhase('tool', undefined, { name, args })) as CallToolResult;
+    return (await this.runPhase('tool', undefined, { tool: { name, args } })) as CallToolResult;
   }
 
   /**
-   * Signs out: revokes the refresh and access tokens (RFC 7009), prepares the issuer's end-session
-   * URL (OpenID RP-Initiated Logout) for the host to open, forgets the tokens, then shows what the
-   * MCP server now says to the old access token.
+   * Signs out through the sign-out steps: revokes the refresh and access tokens (RFC 7009),
+   * prepares the issuer's end-session URL (OpenID RP-Initiated Logout) for the host to open,
+   * forgets the tokens, then shows what the MCP server now says to the old access token.
    */
   async signOut(
     opts: { openEndSession?: (url: URL) => Promise<void> | void } = {},
@@ -617,77 +598,15 @@ export class Flow {
     await this.mcp?.close().catch(() => undefined);
     this.mcp = undefined;
     if (!session) return report;
-    const metadata = this.state.metadata;
-    const revocationEndpoint = metadata && extra(metadata, 'revocation_endpoint');
-    if (typeof revocationEndpoint === 'string') {
-      for (const [token, hint] of [
-        [session.tokens.refresh_token, 'refresh_token'],
-        [session.tokens.access_token, 'access_token'],
-      ] as const) {
-        if (!token) continue;
-        report.revoked.push({
-          token: hint,
-          ...(await this.revoke(revocationEndpoint, token, hint, session.client)),
-        });
-      }
-    }
-    const endSessionEndpoint = metadata && extra(metadata, 'end_session_endpoint');
-    if (typeof endSessionEndpoint === 'string') {
-      const url = new URL(endSessionEndpoint);
-      url.searchParams.set('client_id', session.client.client_id);
-      if (session.tokens.id_token) url.searchParams.set('id_token_hint', session.tokens.id_token);
-      report.endSessionUrl = url.href;
-      await opts.openEndSession?.(url);
-    }
-    await this.host.sessions.clear(this.settings.profileId);
-    delete this.state.session;
-    report.oldToken = await this.askServerAbout(session.tokens.access_token);
-    this.note({
-      level: report.oldToken.accepted ? 'warning' : 'info',
-      message: `After sign-out the MCP server answered ${report.oldToken.status} to the old access token: ${report.oldToken.explanation}`,
-    });
-    return report;
-  }
-
-  private async revoke(
-    endpoint: string,
-    token: string,
-    hint: string,
-    client: StoredSession['client'],
-  ): Promise<{ status: number | string; note?: string }> {
-    const body = new URLSearchParams({ token, token_type_hint: hint });
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (client.client_secret) {
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
-    } else {
-      body.set('client_id', client.client_id);
-    }
+    this.state.signOut = { session, report };
     try {
-      const response = await this.fetchFn(endpoint, { method: 'POST', headers, body });
-      const answer = response.ok ? undefined : await response.json().catch(() => undefined);
-      await response.body?.cancel().catch(() => undefined);
-      return readRevocationAnswer(response.status, answer);
-    } catch (error) {
-      return { status: 'failed', note: (error as Error).message };
+      await this.runPhase('sign-out', undefined, {
+        ...(opts.openEndSession && { openEndSession: opts.openEndSession }),
+      });
+    } finally {
+      delete this.state.signOut;
     }
-  }
-
-  private async askServerAbout(
-    accessToken: string,
-  ): Promise<NonNullable<SignOutReport['oldToken']>> {
-    const { serverUrl, transport } = this.settings;
-    const response = await this.fetchFn(
-      serverUrl,
-      transport === 'sse'
-        ? { headers: { accept: 'text/event-stream', authorization: `Bearer ${accessToken}` } }
-        : initializeRequest('mcp-auth-desktop-signout-check', accessToken),
-    );
-    await response.body?.cancel().catch(() => undefined);
-    return readOldTokenAnswer(
-      response.status,
-      accessToken.split('.').length === 3,
-      response.headers.get('cache-status'),
-    );
+    return report;
   }
 
   /**

@@ -18,8 +18,19 @@ export const STEP_IDS = [
 
 export type StepId = (typeof STEP_IDS)[number];
 
-export interface StepInfo {
-  id: StepId;
+/**
+ * The steps after sign-in, in their own list so the sign-in list the UI shows stays as it is; the
+ * trace records them as steps like the others.
+ */
+export const SESSION_STEP_IDS = ['refresh', 'revoke', 'end-session', 'old-token-check'] as const;
+
+export type SessionStepId = (typeof SESSION_STEP_IDS)[number];
+
+/** Any step the engine runs: a sign-in step or a step after sign-in. */
+export type AnyStepId = StepId | SessionStepId;
+
+export interface StepInfo<Id extends AnyStepId = StepId> {
+  id: Id;
   title: string;
   explanation: string;
   specRef: string;
@@ -96,5 +107,36 @@ export const STEPS: Record<StepId, StepInfo> = {
     explanation:
       'The client calls a tool (whoami by default). The server verifies the token and answers with what it learned about the user.',
     specRef: 'MCP Tools §Calling Tools',
+  },
+};
+
+export const SESSION_STEPS: { [Id in SessionStepId]: StepInfo<Id> } = {
+  refresh: {
+    id: 'refresh',
+    title: 'Refresh the access token',
+    explanation:
+      'The client trades its refresh token at the token endpoint for a new access token, before the old one expires or when asked to. The issuer may rotate the refresh token too.',
+    specRef: 'RFC 6749 §6',
+  },
+  revoke: {
+    id: 'revoke',
+    title: 'Revoke the tokens',
+    explanation:
+      'On sign-out the client asks the issuer’s revocation endpoint to revoke the refresh token, then the access token, so neither can be used again.',
+    specRef: 'RFC 7009 §2',
+  },
+  'end-session': {
+    id: 'end-session',
+    title: 'End the session at the issuer',
+    explanation:
+      'The client opens the issuer’s end-session endpoint with its client ID and the ID token as a hint, so the issuer ends the browser session too.',
+    specRef: 'OpenID Connect RP-Initiated Logout 1.0 §2',
+  },
+  'old-token-check': {
+    id: 'old-token-check',
+    title: 'Ask the MCP server about the old token',
+    explanation:
+      'The client forgets its tokens and sends the old access token to the MCP server once more: a server that checks revocation refuses it; one that only checks a JWT’s signature and expiry may still accept it until it expires.',
+    specRef: 'RFC 6750 §3; RFC 7009 §2',
   },
 };

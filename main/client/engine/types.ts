@@ -4,11 +4,11 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Finding } from './notes';
-import type { StepInfo } from './steps';
+import type { AnyStepId, StepId, StepInfo } from './steps';
 
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'done' | 'failed' | 'skipped';
 
-export interface StepState extends StepInfo {
+export interface StepState<Id extends AnyStepId = StepId> extends StepInfo<Id> {
   status: StepStatus;
   startedAt?: string;
   durationMs?: number;
