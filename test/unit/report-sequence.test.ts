@@ -28,6 +28,15 @@ const signIn = () =>
     steps: trace.signIn.steps,
   });
 
+const wrongClient = () =>
+  deriveSequence({
+    events: trace.events,
+    serverUrl: trace.serverUrl,
+    decisions: trace.decisions,
+    flowId: trace.wrongClient.flowId,
+    steps: trace.wrongClient.steps,
+  });
+
 describe('deriveSequence', () => {
   it('draws every exchange of the flow once as a request and once as a response, in order', () => {
     const diagram = signIn();
@@ -85,13 +94,7 @@ describe('deriveSequence', () => {
   });
 
   it('draws a failure on the arrow where it happened, with the cause and the fix, and pairs no other flow’s decision', () => {
-    const diagram = deriveSequence({
-      events: trace.events,
-      serverUrl: trace.serverUrl,
-      decisions: trace.decisions,
-      flowId: trace.wrongClient.flowId,
-      steps: trace.wrongClient.steps,
-    });
+    const diagram = wrongClient();
     const failed = diagram.arrows.filter((a) => a.failure);
     expect(failed).toHaveLength(1);
     expect(failed[0]!.label).toBe('400: invalid_client');
@@ -110,13 +113,7 @@ describe('deriveSequence', () => {
 
 describe('the picture and the report', () => {
   it('marks a failure in the picture briefly; the report’s steps keep its cause and fix', () => {
-    const diagram = deriveSequence({
-      events: trace.events,
-      serverUrl: trace.serverUrl,
-      decisions: trace.decisions,
-      flowId: trace.wrongClient.flowId,
-      steps: trace.wrongClient.steps,
-    });
+    const diagram = wrongClient();
     const failure = diagram.arrows.find((a) => a.failure)!.failure!;
     const svg = renderSequenceSvg(diagram);
     expect(svg.split(FAILURE_MARKER)).toHaveLength(2);
