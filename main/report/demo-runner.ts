@@ -66,6 +66,11 @@ interface PartState {
 }
 
 const API_SCOPE = 'whoami:read';
+/**
+ * The ids of a run's own profiles start with this; the renderer knows a demo sign-in by it
+ * (renderer/src/demo/demo-profile.ts) and leaves it to the scenario what is called.
+ */
+export const DEMO_PROFILE_PREFIX = 'demo-';
 /** The longest the demo waits for a token to expire: more means the lifetime was not shortened. */
 const MAX_EXPIRY_WAIT_MS = 5 * 60_000;
 
@@ -92,7 +97,7 @@ export class DemoRun {
   ) {
     this.parts = scenario.parts.map((part, i) => ({
       part,
-      profileId: `demo-${scenario.id}-${i + 1}`,
+      profileId: `${DEMO_PROFILE_PREFIX}${scenario.id}-${i + 1}`,
       status: 'pending',
       outcome: { requestedScopes: [...part.profile.scopes], verdicts: [] },
       interludes: [],

@@ -4,7 +4,7 @@
  * the trace is escaped; the SVG carries its own styles, so it looks the same wherever it goes
  * and prints crisply (vector, no fonts or scripts to fetch).
  */
-import { arrowsBefore, type Lane, type SequenceArrow, type SequenceDiagram } from './sequence';
+import { arrowsBefore, type Lane, type SequenceDiagram } from './sequence';
 import type { DemoInterlude } from './types';
 
 const LANE_WIDTH = 240;
@@ -12,8 +12,14 @@ const MARGIN = 16;
 const HEADER = 64;
 const ROW = 42;
 const LINE = 17;
-/** Characters per line of a failure's cause and fix, which run across the whole diagram. */
-const WRAP = 110;
+/**
+ * Under a failed arrow, a marker only: the diagram is scaled down to fit a presenter's screen,
+ * where a paragraph would shrink past reading. The cause and the fix are told in full under
+ * "What went wrong" (the narration beside the diagram, the report's part) and in the report's
+ * step list.
+ */
+export const FAILURE_MARKER = '✗ Failed here: see “What went wrong”';
+const FAILURE_ROW = 30;
 /** A server decision's words fit its box in up to this many lines of this many characters. */
 const NOTE_LINES = 4;
 const NOTE_WRAP = 30;
@@ -40,14 +46,6 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-function failureLines(arrow: SequenceArrow): string[] {
-  if (!arrow.failure) return [];
-  return [
-    ...wrap(`✗ ${arrow.failure.cause}`, WRAP).slice(0, 3),
-    ...(arrow.failure.fix ? wrap(`Fix: ${arrow.failure.fix}`, WRAP).slice(0, 3) : []),
-  ];
-}
-
 const STYLE = `
 .seq{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',Arial,sans-serif;font-size:15px}
 .seq-lane-box{fill:#eef0f4;stroke:#8c95a4}
@@ -63,7 +61,7 @@ const STYLE = `
 .seq-note{fill:#e3f4e8;stroke:#126b34}
 .seq-note-text{font-size:12.5px}
 .seq-failed .seq-note,.seq-refused .seq-note{fill:#fde7e5;stroke:#b3261e}
-.seq-failure-text{fill:#b3261e;font-size:14px}
+.seq-failure-text{fill:#b3261e;font-size:22px;font-weight:650}
 .seq-hit{fill:transparent;stroke:none}
 .seq-arrow.seq-current .seq-hit{fill:#e6eafc}
 .seq-arrow.seq-selected .seq-hit{fill:#fff3d6}
@@ -115,10 +113,11 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
   };
   for (const arrow of diagram.arrows) {
     while (waits[0] && waits[0].after <= arrow.index) drawWait(waits.shift()!);
-    const extra = failureLines(arrow);
     const note = arrow.kind === 'decision' ? noteLines(arrow.label) : [];
     const height =
-      ROW + extra.length * LINE + (note.length ? 14 + Math.max(0, note.length - 2) * LINE : 0);
+      ROW +
+      (arrow.failure ? FAILURE_ROW : 0) +
+      (note.length ? 14 + Math.max(0, note.length - 2) * LINE : 0);
     const classes = ['seq-arrow', `seq-${arrow.kind}`, `seq-${arrow.outcome}`].join(' ');
     const label = escapeXml(arrow.label);
     const body: string[] = [
@@ -149,11 +148,11 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
         `<text class="seq-label" x="${(x1 + x2) / 2}" y="${lineY - 8}" text-anchor="middle">${label}</text>`,
       );
     }
-    extra.forEach((text, i) => {
+    if (arrow.failure) {
       body.push(
-        `<text class="seq-failure-text" x="${MARGIN + 8}" y="${lineY + 20 + i * LINE}">${escapeXml(text)}</text>`,
+        `<text class="seq-failure-text" x="${MARGIN + 8}" y="${lineY + 30}">${escapeXml(FAILURE_MARKER)}</text>`,
       );
-    });
+    }
     parts.push(
       `<g class="${classes}" data-arrow="${arrow.index}"><title>${label}</title>${body.join('')}</g>`,
     );

@@ -71,9 +71,18 @@ test('the exported report opens offline, holds every step and no secret, prints,
   await expect(report.getByRole('heading', { level: 1 })).toHaveText('First-party vs third-party');
   const data = JSON.parse(
     (await report.locator('#mcp-auth-demo-report').textContent()) ?? '{}',
-  ) as { run: { parts: { title: string; diagram: { arrows: unknown[] } }[]; appVersion: string } };
+  ) as {
+    run: {
+      parts: { title: string; diagram: { arrows: { label: string }[] } }[];
+      appVersion: string;
+    };
+  };
   expect(data.run.parts).toHaveLength(2);
   for (const [i, part] of data.run.parts.entries()) {
+    // Each part calls whoami once, as its scenario says: the app's own whoami after a sign-in
+    // (the connection screen's) is not part of a demo.
+    const calls = part.diagram.arrows.filter((arrow) => arrow.label === 'calls whoami');
+    expect(calls, `${part.title}: whoami calls`).toHaveLength(1);
     const section = report.locator('section.part').nth(i);
     await expect(section.getByRole('heading', { level: 2 })).toContainText(part.title);
     // One list item per arrow of the diagram, and the diagram itself.

@@ -10,8 +10,9 @@ import { maskRun } from '../../main/report/demo-runner';
 import { readReportHtml } from '../../main/report/report-file';
 import { renderReportHtml } from '../../main/report/html';
 import { decisionLabel, deriveSequence } from '../../main/report/sequence';
-import { renderSequenceSvg } from '../../main/report/svg';
-import type { DemoRunView } from '../../main/report/types';
+import { beatsOf } from '../../main/report/beats';
+import { escapeXml, FAILURE_MARKER, renderSequenceSvg } from '../../main/report/svg';
+import type { DemoPartView, DemoRunView } from '../../main/report/types';
 import type { DemoTrace } from '../support/demo-trace';
 
 const trace = JSON.parse(
@@ -25,6 +26,15 @@ const signIn = () =>
     decisions: trace.decisions,
     flowId: trace.signIn.flowId,
     steps: trace.signIn.steps,
+  });
+
+const wrongClient = () =>
+  deriveSequence({
+    events: trace.events,
+    serverUrl: trace.serverUrl,
+    decisions: trace.decisions,
+    flowId: trace.wrongClient.flowId,
+    steps: trace.wrongClient.steps,
   });
 
 describe('deriveSequence', () => {
@@ -84,13 +94,7 @@ describe('deriveSequence', () => {
   });
 
   it('draws a failure on the arrow where it happened, with the cause and the fix, and pairs no other flow’s decision', () => {
-    const diagram = deriveSequence({
-      events: trace.events,
-      serverUrl: trace.serverUrl,
-      decisions: trace.decisions,
-      flowId: trace.wrongClient.flowId,
-      steps: trace.wrongClient.steps,
-    });
+    const diagram = wrongClient();
     const failed = diagram.arrows.filter((a) => a.failure);
     expect(failed).toHaveLength(1);
     expect(failed[0]!.label).toBe('400: invalid_client');
@@ -108,6 +112,41 @@ describe('deriveSequence', () => {
 });
 
 describe('the picture and the report', () => {
+  it('marks a failure in the picture briefly; the report’s steps keep its cause and fix', () => {
+    const diagram = wrongClient();
+    const failure = diagram.arrows.find((a) => a.failure)!.failure!;
+    const svg = renderSequenceSvg(diagram);
+    expect(svg.split(FAILURE_MARKER)).toHaveLength(2);
+    expect(svg).not.toContain(escapeXml(failure.cause).slice(0, 30));
+    expect(svg).not.toContain(escapeXml(failure.fix!).slice(0, 30));
+
+    const part: DemoPartView = {
+      title: 'wrong client',
+      profileId: 'p',
+      status: 'failed',
+      diagram,
+      svg,
+      outcome: { requestedScopes: ['openid'], verdicts: [] },
+    };
+    const html = renderReportHtml({
+      runId: 'r',
+      scenarioId: 'what-goes-wrong',
+      title: 'What goes wrong',
+      summary: 's',
+      presenter: true,
+      status: 'done',
+      parts: [part],
+      beats: beatsOf([part]),
+      settings: [],
+      startedAt: new Date(0).toISOString(),
+      appVersion: '9.9.9',
+      revealed: false,
+    });
+    const steps = html.slice(html.indexOf('<ol class="steps">'));
+    expect(steps).toContain(escapeXml(failure.cause));
+    expect(steps).toContain(escapeXml(failure.fix!));
+  });
+
   it('escapes text from the trace in the SVG', () => {
     const diagram = signIn();
     diagram.arrows[0]!.label = '<script>alert(1)</script>';

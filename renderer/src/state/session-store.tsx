@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import type { CallToolResult, SessionView, SignOutReport } from '../../../preload/api';
 import { useApi, useAppEvents, useOnReconnect } from '../api/api-context';
 import { describeError } from '../api/errors';
+import { isDemoProfile } from '../demo/demo-profile';
 
 export interface ToolRun {
   tool: string;
@@ -154,7 +155,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   });
 
-  // A flow that signs in changes the session; whoami is what the person wants to see then.
+  // A flow that signs in changes the session; whoami is what the person wants to see then. Not
+  // after a demo's sign-in: its diagram shows only the calls its scenario makes.
   useAppEvents((event) => {
     if (event.type !== 'flow') return;
     const { flowId, profileId, status, tools } = event.flow;
@@ -162,6 +164,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     signedInFlows.current.add(flowId);
     // Both at once: whoami is what the person waits for, and it does not need the session view.
     void reload(profileId).then(() => dismissSignOut(profileId));
+    if (isDemoProfile(profileId)) return;
     if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
   });
   useAppEvents((event) => {
