@@ -107,6 +107,7 @@ export async function createAppApi(deps: AppApiDeps): Promise<AppApi> {
     api: requests,
     sessions,
     runner,
+    lookup,
     events,
     syncSandboxProfiles: seeding.sync,
   });

@@ -12,7 +12,14 @@ import type { IssuerStatus } from '../main/server/issuer-status';
 import type { ServerSettings, SettingsValidation } from '../main/server/settings-types';
 import type { VerificationEvent } from '../main/server/verification-event';
 import type { RecordedEvent, RedactedToken } from '../main/trace/events';
-import type { DemoBeat, DemoPartView, DemoRunView, DemoScenarioInfo } from '../main/report/types';
+import type {
+  DemoBeat,
+  DemoPartView,
+  DemoRunOptions,
+  DemoRunView,
+  DemoScenarioInfo,
+  DemoTargetChoice,
+} from '../main/report/types';
 import type { SequenceArrow, SequenceDiagram } from '../main/report/sequence';
 import type { Check, ColumnRow, DoctorReport, TokenVerdict } from '../main/doctor/types';
 import type { SetupItem, SetupItemId, TenantSetupResult } from '../main/tenant-setup/types';
@@ -43,8 +50,10 @@ export type {
 export type {
   DemoBeat,
   DemoPartView,
+  DemoRunOptions,
   DemoRunView,
   DemoScenarioInfo,
+  DemoTargetChoice,
   SequenceArrow,
   SequenceDiagram,
 };
@@ -98,6 +107,8 @@ export interface FlowView {
   flowId: string;
   profileId: string;
   mode: 'quick' | 'guided';
+  /** `demo`: a demo scenario's sign-in; it does only what the scenario says (no automatic whoami). */
+  purpose?: 'demo';
   status: 'running' | 'paused' | 'signed-in' | 'failed' | 'cancelled';
   steps: StepState[];
   /** The sign-in URL once built, so the UI can offer to open it again. */
@@ -232,8 +243,11 @@ export interface ServerApi {
 /** Demo mode and reports (issue 10). */
 export interface DemoApi {
   scenarios(): Promise<DemoScenarioInfo[]>;
-  /** Starts a scenario on the sandbox; `presenter` pauses before each browser sign-in. */
-  start(scenarioId: string, options: { presenter: boolean }): Promise<DemoRunView>;
+  /**
+   * Starts a scenario on the sandbox, or with `target` (a profile id) on that profile's tenant;
+   * `presenter` pauses before each browser sign-in.
+   */
+  start(scenarioId: string, options: DemoRunOptions): Promise<DemoRunView>;
   /** Next: lets a paused run go on (the browser opens). */
   continue(runId: string): Promise<void>;
   stop(runId: string): Promise<void>;

@@ -1,8 +1,14 @@
 /** Demo mode and reports (issue 10): scenarios played through this same API, on the sandbox. */
 import type { DemoApi, ApiRequests } from '../../preload/api';
 import { initializeRequest } from '../client/engine/initialize-request';
+import { sameIssuer } from '../client/engine/issuer-check';
+import { isOidcScope } from '../issuer/scopes';
+import type { Profile } from '../profiles/schema';
+import { secretKeys, type SecretStore } from '../profiles/secret-store';
 import type { SessionStore } from '../client/engine/session-store';
 import { createDemoApi, DemoApiError } from '../report/demo-api';
+import { DEMO_PROFILE_PREFIX } from '../report/demo-runner';
+import type { DemoTarget, TenantProfile } from '../report/target';
 import { trustsSandbox } from '../server';
 import { DEFAULT_CLOCK_TOLERANCE_SEC } from '../server/config';
 import { fetchWithTimeout } from '../shared/fetch-with-timeout';
@@ -10,6 +16,7 @@ import { sandboxInfo, type BundledStack } from '../stack';
 import { createTracedFetch, type TraceRecorder } from '../trace';
 import type { EventHub } from './event-hub';
 import type { FlowRunner } from './flow-runner';
+import type { ProfileLookup } from './profiles-api';
 
 /** A JWT's `exp` in ms, read without verifying (our own token: only to know when to ask). */
 function jwtExpiry(token: string): number | undefined {
@@ -30,6 +37,8 @@ export function createDemoHost(deps: {
   sessions: SessionStore;
   recorder: TraceRecorder;
   runner: FlowRunner;
+  lookup: ProfileLookup;
+  secrets: SecretStore;
   events: EventHub;
   syncSandboxProfiles(): Promise<void>;
   version: string;
@@ -37,7 +46,8 @@ export function createDemoHost(deps: {
   const { api, stack } = deps;
   const demo = createDemoApi({
     saveProfile: (input, secret) => api.profiles.save(input, secret),
-    connect: (profileId, mode) => api.flow.connect(profileId, mode),
+    connect: (profileId, options) =>
+      deps.runner.start(profileId, 'guided', { purpose: 'demo', ...options }),
     continueFlow: (flowId) => api.flow.continue(flowId),
     callTool: (profileId, name, args) => api.session.callTool(profileId, name, args),
     refresh: (profileId) => api.session.refresh(profileId),
@@ -113,7 +123,17 @@ export function createDemoHost(deps: {
         requiredScopes: stack.server.requiredScopes,
       };
     },
-    prepare: async () => {
+    targets: async () =>
+      (await api.profiles.list()).flatMap(({ profile }) =>
+        profile.kind === 'custom' &&
+        profile.issuer &&
+        profile.clientId &&
+        !profile.id.startsWith(DEMO_PROFILE_PREFIX)
+          ? [{ profileId: profile.id, name: profile.name, issuer: profile.issuer }]
+          : [],
+      ),
+    prepare: async (targetProfileId) => {
+      if (targetProfileId !== undefined) return tenantTarget(targetProfileId);
       if (!trustsSandbox(stack.settings)) {
         throw new DemoApiError(
           `The demo scenarios run on the sandbox, but the bundled server trusts ${stack.server.issuer}.`,
@@ -125,10 +145,68 @@ export function createDemoHost(deps: {
         await stack.sandbox();
         await deps.syncSandboxProfiles();
       }
+      const sandbox = sandboxInfo(stack);
+      return {
+        kind: 'sandbox',
+        label: 'the sandbox',
+        issuer: sandbox.issuer,
+        mcpUrl: sandbox.mcpUrl,
+        resource: sandbox.resource,
+        bundled: true,
+        users: sandbox.users,
+      };
     },
     appVersion: deps.version,
     changed: (runId) => deps.events.publish({ type: 'demo', runId }),
   });
+  /** The tenant of one of the user's profiles, checked so the story shows its mistakes, not ours. */
+  async function tenantTarget(profileId: string): Promise<DemoTarget> {
+    const profile = await deps.lookup.profileOrThrow(profileId).catch(() => {
+      throw new DemoApiError(
+        'That profile no longer exists.',
+        'Pick a profile from the list.',
+        'unknown_target',
+      );
+    });
+    if (profile.kind === 'sandbox' || !profile.issuer)
+      throw new DemoApiError(
+        `“${profile.name}” names no tenant issuer.`,
+        'Set its Issuer to your Logto endpoint followed by /oidc, or run the story on the sandbox.',
+        'target_without_issuer',
+      );
+    if (!profile.clientId)
+      throw new DemoApiError(
+        `“${profile.name}” has no Client ID: the story plays its mistakes with your app's client.`,
+        'Copy the App ID from Logto Console › Applications into the profile’s Client ID.',
+        'target_without_client',
+      );
+    const bundled = new URL(profile.serverUrl).origin === new URL(stack.server.url).origin;
+    if (bundled && !sameIssuer(stack.server.issuer, profile.issuer))
+      throw new DemoApiError(
+        `The bundled server trusts ${stack.server.issuer}, not ${profile.issuer}: every part would end at that mismatch instead of its own mistake.`,
+        `Make the bundled server trust “${profile.name}”’s issuer (Server tab, or Connect offers it), then start the story again.`,
+        'server_not_on_target',
+      );
+    const clientSecret = profile.hasClientSecret
+      ? await deps.secrets.get(secretKeys.clientSecret(profile.id))
+      : undefined;
+    return {
+      kind: 'tenant',
+      label: profile.name,
+      issuer: profile.issuer,
+      mcpUrl: profile.serverUrl,
+      ...(bundled && { resource: stack.server.resource }),
+      bundled,
+      users: [],
+      tenant: {
+        name: profile.name,
+        profile: pickTenantProfile({ ...profile, clientId: profile.clientId }),
+        permission: permissionOf(profile, bundled ? stack.server.requiredScopes : []),
+      },
+      ...(clientSecret && { clientSecret }),
+    };
+  }
+
   return {
     api: {
       scenarios: () => demo.api.listDemoScenarios(),
@@ -141,4 +219,27 @@ export function createDemoHost(deps: {
     },
     close: demo.close,
   };
+}
+
+function pickTenantProfile(profile: Profile & { clientId: string }): TenantProfile {
+  const { clientId, scopes, resource, prompt, extraParams, redirectMode, redirectPort } = profile;
+  return {
+    clientId,
+    scopes,
+    resource,
+    extraParams,
+    redirectMode,
+    transport: profile.transport,
+    hasClientSecret: profile.hasClientSecret,
+    ...(prompt && { prompt }),
+    ...(redirectPort !== undefined && { redirectPort }),
+  };
+}
+
+/**
+ * The API permission whoami needs on the tenant: the first the bundled server requires, else the
+ * first non-OIDC scope the profile asks for, else the permission this app's docs set up.
+ */
+function permissionOf(profile: Profile, required: readonly string[]): string {
+  return required[0] ?? profile.scopes.find((s) => !isOidcScope(s)) ?? 'whoami:read';
 }

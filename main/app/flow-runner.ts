@@ -41,8 +41,21 @@ export interface FlowRunnerDeps {
   fetch?: FetchLike;
 }
 
+/** How the app itself starts a flow, beyond what the page can ask for. */
+export interface StartOptions {
+  /** Told in the flow's view, so the page knows a demo's sign-in and adds nothing to it. */
+  purpose?: FlowView['purpose'];
+  /**
+   * Another path for the loopback redirect URI: a demo shows what the issuer answers to a
+   * redirect URI it never registered (the callback is refused before anyone signs in).
+   */
+  redirectPath?: string;
+}
+
 export interface FlowRunner {
   flow: FlowApi;
+  /** `flow.connect`, with what only the app may ask for. */
+  start(profileId: string, mode: 'quick' | 'guided', options?: StartOptions): Promise<FlowView>;
   /** The profile's latest flow, if any. */
   activeFor(profileId: string): ActiveFlow | undefined;
   /** The profile's signed-in flow, or the error that says to connect first. */
@@ -79,87 +92,89 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
     return (await listening).redirectUri;
   };
 
-  const flow: FlowApi = {
-    async connect(profileId, mode) {
-      let profile = await deps.lookup.profileOrThrow(profileId);
-      if (mode !== 'quick' && mode !== 'guided')
-        throw new ApiError('mode must be quick or guided.');
-      if (profile.kind === 'sandbox' && !deps.stack.sandboxIssuer) {
-        // The sandbox issuer starts on first use; its address is then the real one.
-        await deps.stack.sandbox().catch((error: unknown) => {
-          throw new ApiError(`The sandbox issuer could not start: ${toApiError(error).message}`);
-        });
-        await deps.syncSandboxProfiles();
-        profile = await deps.lookup.profileOrThrow(profileId);
-      }
-      const previous = byProfile.get(profileId);
-      if (previous) {
-        previous.flow.cancel('A new connection was started.');
-        previous.abort?.(new FlowStepError('A new connection was started.'));
-        await previous.flow.close();
-      }
-      const secret = profile.hasClientSecret
-        ? await deps.secrets.get(secretKeys.clientSecret(profile.id))
-        : undefined;
-      const redirectUri = await redirectUriFor(profile);
-      const engine = new Flow(settingsFromProfile(profile, secret), {
-        recorder: deps.recorder,
-        receiver: deps.receiver,
-        redirectUri,
-        sessions: deps.sessions,
-        ...(deps.signInTimeoutMs && { signInTimeoutMs: deps.signInTimeoutMs }),
-        ...(deps.fetch && { fetch: deps.fetch }),
-        openAuthorizationUrl: async (url) => {
-          active.view.authorizationUrl = url.href;
-          emitFlow(active);
-          await deps.openExternal(url.href, 'sign-in');
-        },
+  const start: FlowRunner['start'] = async (profileId, mode, options = {}) => {
+    let profile = await deps.lookup.profileOrThrow(profileId);
+    if (mode !== 'quick' && mode !== 'guided') throw new ApiError('mode must be quick or guided.');
+    if (profile.kind === 'sandbox' && !deps.stack.sandboxIssuer) {
+      // The sandbox issuer starts on first use; its address is then the real one.
+      await deps.stack.sandbox().catch((error: unknown) => {
+        throw new ApiError(`The sandbox issuer could not start: ${toApiError(error).message}`);
       });
-      // The flow's callbacks run only once it has started, after `active` exists.
-      const active: ActiveFlow = {
-        flow: engine,
-        view: {
-          flowId: engine.id,
-          profileId,
-          mode,
-          status: 'running',
-          steps: structuredClone(engine.steps),
-        },
-      };
-      flows.set(engine.id, active);
-      byProfile.set(profileId, active);
-      engine.onChange((steps) => {
-        active.view.steps = structuredClone([...steps]);
+      await deps.syncSandboxProfiles();
+      profile = await deps.lookup.profileOrThrow(profileId);
+    }
+    const previous = byProfile.get(profileId);
+    if (previous) {
+      previous.flow.cancel('A new connection was started.');
+      previous.abort?.(new FlowStepError('A new connection was started.'));
+      await previous.flow.close();
+    }
+    const secret = profile.hasClientSecret
+      ? await deps.secrets.get(secretKeys.clientSecret(profile.id))
+      : undefined;
+    const redirectUri = withPath(await redirectUriFor(profile), options.redirectPath);
+    const engine = new Flow(settingsFromProfile(profile, secret), {
+      recorder: deps.recorder,
+      receiver: deps.receiver,
+      redirectUri,
+      sessions: deps.sessions,
+      ...(deps.signInTimeoutMs && { signInTimeoutMs: deps.signInTimeoutMs }),
+      ...(deps.fetch && { fetch: deps.fetch }),
+      openAuthorizationUrl: async (url) => {
+        active.view.authorizationUrl = url.href;
+        emitFlow(active);
+        await deps.openExternal(url.href, 'sign-in');
+      },
+    });
+    // The flow's callbacks run only once it has started, after `active` exists.
+    const active: ActiveFlow = {
+      flow: engine,
+      view: {
+        flowId: engine.id,
+        profileId,
+        mode,
+        ...(options.purpose && { purpose: options.purpose }),
+        status: 'running',
+        steps: structuredClone(engine.steps),
+      },
+    };
+    flows.set(engine.id, active);
+    byProfile.set(profileId, active);
+    engine.onChange((steps) => {
+      active.view.steps = structuredClone([...steps]);
+      emitFlow(active);
+    });
+    const pauseBefore =
+      mode === 'guided'
+        ? () =>
+            new Promise<void>((resolve, reject) => {
+              active.view.status = 'paused';
+              active.resume = () => {
+                active.view.status = 'running';
+                resolve();
+              };
+              active.abort = reject;
+              emitFlow(active);
+            })
+        : undefined;
+    void engine
+      .run(pauseBefore ? { pauseBefore } : {})
+      .then((result) => {
+        active.view.status = 'signed-in';
+        active.view.tools = result.tools;
+        emitFlow(active);
+        deps.events.publish({ type: 'profiles-changed' });
+      })
+      .catch((error: unknown) => {
+        active.view.status = active.view.status === 'cancelled' ? 'cancelled' : 'failed';
+        active.view.error = toApiError(error);
         emitFlow(active);
       });
-      const pauseBefore =
-        mode === 'guided'
-          ? () =>
-              new Promise<void>((resolve, reject) => {
-                active.view.status = 'paused';
-                active.resume = () => {
-                  active.view.status = 'running';
-                  resolve();
-                };
-                active.abort = reject;
-                emitFlow(active);
-              })
-          : undefined;
-      void engine
-        .run(pauseBefore ? { pauseBefore } : {})
-        .then((result) => {
-          active.view.status = 'signed-in';
-          active.view.tools = result.tools;
-          emitFlow(active);
-          deps.events.publish({ type: 'profiles-changed' });
-        })
-        .catch((error: unknown) => {
-          active.view.status = active.view.status === 'cancelled' ? 'cancelled' : 'failed';
-          active.view.error = toApiError(error);
-          emitFlow(active);
-        });
-      return structuredClone(active.view);
-    },
+    return structuredClone(active.view);
+  };
+
+  const flow: FlowApi = {
+    connect: (profileId, mode) => start(profileId, mode),
 
     async get(profileId) {
       if (typeof profileId !== 'string') throw new ApiError('A profile id is required.');
@@ -193,6 +208,7 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
 
   return {
     flow,
+    start,
     activeFor: (profileId) => byProfile.get(profileId),
     signedInOrThrow(profileId) {
       const active = byProfile.get(profileId);
@@ -224,4 +240,13 @@ export function createFlowRunner(deps: FlowRunnerDeps): FlowRunner {
       }
     },
   };
+}
+
+/** The redirect URI on another path (loopback only: a custom scheme keeps its own). */
+function withPath(redirectUri: string, path: string | undefined): string {
+  if (!path) return redirectUri;
+  const url = new URL(redirectUri);
+  if (url.protocol !== 'http:') return redirectUri;
+  url.pathname = path;
+  return url.href;
 }

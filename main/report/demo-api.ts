@@ -2,7 +2,7 @@
  * The demo block of the app's API: scenarios, runs and reports. main/api.ts composes it with the
  * hooks it needs (DemoHost); input from the renderer is checked here.
  */
-import type { DemoRunView, DemoScenarioInfo } from './types';
+import type { DemoRunOptions, DemoRunView, DemoScenarioInfo } from './types';
 import { DemoRun, type DemoHost } from './demo-runner';
 import { renderReportHtml } from './html';
 import { readReportHtml, ReportFileError } from './report-file';
@@ -40,6 +40,7 @@ export function createDemoApi(host: DemoHost) {
   };
   const api = {
     async listDemoScenarios(): Promise<DemoScenarioInfo[]> {
+      const targets = await host.targets();
       return SCENARIOS.map((s) => ({
         id: s.id,
         title: s.title,
@@ -57,21 +58,30 @@ export function createDemoApi(host: DemoHost) {
               ]
             : [],
         ),
+        ...(s.onTenant && { onTenant: { summary: s.onTenant.summary, targets } }),
       }));
     },
 
-    async startDemo(scenarioId: string, options: { presenter: boolean }): Promise<DemoRunView> {
+    async startDemo(scenarioId: string, options: DemoRunOptions): Promise<DemoRunView> {
       const scenario = typeof scenarioId === 'string' ? scenarioById(scenarioId) : undefined;
       if (!scenario)
         throw new DemoApiError(
           `There is no scenario ${String(scenarioId)}.`,
           'Pick one from the list.',
         );
+      const target: unknown = options?.target;
+      if (target !== undefined && (typeof target !== 'string' || !target))
+        throw new DemoApiError('The target must be a profile id.', 'Pick a profile from the list.');
+      if (target !== undefined && !scenario.onTenant)
+        throw new DemoApiError(
+          `“${scenario.title}” plays on the sandbox only: it needs the sandbox’s demo users and settings.`,
+          'Run it on the sandbox, or pick “What goes wrong” to play on your tenant.',
+        );
       // One story at a time, and the next starts only once the last one restored the sandbox:
       // otherwise it would take the last one's temporary settings for the user's.
       await stopAll();
-      await host.prepare();
-      const run = new DemoRun(scenario, options?.presenter === true, host);
+      const where = await host.prepare(target);
+      const run = new DemoRun(scenario, options?.presenter === true, host, where);
       runs.set(run.id, run);
       while (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
       void run.run();

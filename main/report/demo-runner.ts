@@ -14,12 +14,20 @@ import { deriveSequence } from './sequence';
 import { renderSequenceSvg } from './svg';
 import { beatsOf } from './beats';
 import { applySandboxChanges, type AppliedChanges, type SandboxControls } from './sandbox-changes';
-import type { DemoInterlude, DemoPartView, DemoRunView, DemoVerdict } from './types';
+import type { DemoTarget } from './target';
+import type {
+  DemoInterlude,
+  DemoPartView,
+  DemoRunView,
+  DemoTargetChoice,
+  DemoVerdict,
+} from './types';
 
 /** What the runner needs from the app: a subset of the API plus a few hooks of main/api.ts. */
 export interface DemoHost {
   saveProfile(input: unknown, clientSecret?: string): Promise<{ ok: boolean }>;
-  connect(profileId: string, mode: 'guided'): Promise<FlowView>;
+  /** A guided sign-in marked as a demo's; `redirectPath` puts the redirect URI on another path. */
+  connect(profileId: string, options: { redirectPath?: string }): Promise<FlowView>;
   continueFlow(flowId: string): Promise<void>;
   callTool(profileId: string, name: string, args: Record<string, unknown>): Promise<unknown>;
   refresh(profileId: string): Promise<unknown>;
@@ -44,8 +52,13 @@ export interface DemoHost {
   readonly sandbox: SandboxInfo;
   readonly thirdPartySecret?: string | undefined;
   readonly serverSettings: { verification: string; requiredScopes: string[] };
-  /** Makes sure the sandbox runs and the bundled server trusts it; throws a DemoApiError if not. */
-  prepare(): Promise<void>;
+  /**
+   * Where the run plays: the sandbox (started, and trusted by the bundled server), or the tenant
+   * of the profile `targetProfileId`. Throws a DemoApiError that says what to fix if it cannot.
+   */
+  prepare(targetProfileId?: string): Promise<DemoTarget>;
+  /** The user's profiles that name a tenant (the runs' own left out). */
+  targets(): Promise<DemoTargetChoice[]>;
   appVersion: string;
   /** Something in the run changed: hosts tell the page. */
   changed(runId: string): void;
@@ -58,6 +71,8 @@ export interface HeldToken {
 
 interface PartState {
   part: ScenarioPart;
+  /** A lesson part the target did not fail: the mistake is not one it makes. */
+  notProvoked?: boolean;
   profileId: string;
   flow?: FlowView;
   status: DemoPartView['status'];
@@ -65,11 +80,7 @@ interface PartState {
   interludes: DemoInterlude[];
 }
 
-const API_SCOPE = 'whoami:read';
-/**
- * The ids of a run's own profiles start with this; the renderer knows a demo sign-in by it
- * (renderer/src/demo/demo-profile.ts) and leaves it to the scenario what is called.
- */
+/** The ids of a run's own profiles start with this, apart from the user's. */
 export const DEMO_PROFILE_PREFIX = 'demo-';
 /** The longest the demo waits for a token to expire: more means the lifetime was not shortened. */
 const MAX_EXPIRY_WAIT_MS = 5 * 60_000;
@@ -90,12 +101,21 @@ export class DemoRun {
   #changes: AppliedChanges | undefined;
   #restored: { restored: boolean; note?: string } | undefined;
 
+  readonly title: string;
+  readonly summary: string;
+
   constructor(
     readonly scenario: Scenario,
     readonly presenter: boolean,
     private readonly host: DemoHost,
+    readonly target: DemoTarget,
   ) {
-    this.parts = scenario.parts.map((part, i) => ({
+    const onTenant = target.tenant && scenario.onTenant;
+    if (target.tenant && !onTenant) throw new Error(`${scenario.title} runs on the sandbox only.`);
+    this.title = onTenant ? `${scenario.title}, on “${target.label}”` : scenario.title;
+    this.summary = onTenant ? onTenant.summary : scenario.summary;
+    const parts = onTenant && target.tenant ? onTenant.parts(target.tenant) : scenario.parts;
+    this.parts = parts.map((part, i) => ({
       part,
       profileId: `${DEMO_PROFILE_PREFIX}${scenario.id}-${i + 1}`,
       status: 'pending',
@@ -117,11 +137,13 @@ export class DemoRun {
     const unsubscribe = this.host.subscribe((event) => this.#onEvent(event));
     let status: DemoRunView['status'] = 'done';
     try {
-      this.#changes = await applySandboxChanges(
-        this.host.sandboxControls,
-        this.scenario.sandbox ?? {},
-      );
-      if (this.#changes.told.length) this.host.changed(this.id);
+      if (this.target.kind === 'sandbox') {
+        this.#changes = await applySandboxChanges(
+          this.host.sandboxControls,
+          this.scenario.sandbox ?? {},
+        );
+        if (this.#changes.told.length) this.host.changed(this.id);
+      }
       for (const state of this.parts) {
         if (this.#stopped) break;
         await this.#runPart(state);
@@ -189,6 +211,12 @@ export class DemoRun {
     const signIn = flow.steps.find((s) => s.id === 'sign-in');
     if (flow.status === 'paused') {
       const waiting = flow.steps.find((s) => s.status === 'waiting');
+      if (waiting?.id === 'sign-in' && state.part.lesson && !state.part.signIn) {
+        // The issuer took the mistake before anyone signs in: there is nothing to show the room.
+        state.notProvoked = true;
+        void this.host.cancelFlow(flow.flowId).catch(() => undefined);
+        return;
+      }
       if (waiting?.id === 'sign-in' && this.presenter && !this.#resume) {
         const who = state.part.signIn;
         this.status = 'paused';
@@ -220,28 +248,42 @@ export class DemoRun {
 
   async #runPart(state: PartState): Promise<void> {
     const { part } = state;
-    const { sandbox } = this.host;
+    const { target } = this;
     state.status = 'running';
-    const { thirdParty, ...profile } = part.profile;
+    const { secret, ...profile } = part.profile;
+    const clientSecret =
+      secret === 'sandbox-third-party'
+        ? this.host.thirdPartySecret
+        : secret === 'target'
+          ? target.clientSecret
+          : undefined;
     const saved = await this.host.saveProfile(
       {
         ...profile,
         id: state.profileId,
-        serverUrl: sandbox.mcpUrl,
-        issuer: sandbox.issuer,
-        hasClientSecret: !!thirdParty,
+        serverUrl: target.mcpUrl,
+        issuer: target.issuer,
+        hasClientSecret: !!clientSecret,
       },
-      thirdParty ? this.host.thirdPartySecret : undefined,
+      clientSecret,
     );
     if (!saved.ok) throw new Error(`The demo profile for “${part.title}” is not valid.`);
     state.outcome.clientId = part.profile.clientId;
-    state.outcome.firstParty = !thirdParty;
-    const started = await this.host.connect(state.profileId, 'guided');
+    if (target.kind === 'sandbox') state.outcome.firstParty = secret !== 'sandbox-third-party';
+    const started = await this.host.connect(
+      state.profileId,
+      part.redirectPath ? { redirectPath: part.redirectPath } : {},
+    );
     state.flow ??= started;
     const final = await this.#settled(started.flowId);
     state.flow = final;
     const granted = grantedOf(this.host.events(), final.flowId);
     if (granted) state.outcome.grantedScopes = granted;
+    if (state.notProvoked) {
+      state.status = 'done';
+      state.outcome.takeaway = `${target.label} accepted this before anyone signed in, so it does not make this mistake: ${part.lesson?.cause ?? ''}`;
+      return;
+    }
     if (final.status !== 'signed-in') {
       state.status = 'failed';
       state.outcome.failure = final.error
@@ -271,9 +313,13 @@ export class DemoRun {
         this.host.changed(this.id);
       }
     }
-    const missing = !(state.outcome.grantedScopes ?? []).includes(API_SCOPE);
-    if (part.lesson && missing) state.outcome.failure = { ...part.lesson };
-    if (part.takeaway) state.outcome.takeaway = part.takeaway;
+    const missing =
+      part.permission !== undefined &&
+      !(state.outcome.grantedScopes ?? []).includes(part.permission);
+    if (part.lesson && missing) {
+      state.outcome.failure = { ...part.lesson };
+      state.outcome.takeaway = `In short: ${part.lesson.cause} ${part.lesson.fix}`;
+    } else if (part.takeaway) state.outcome.takeaway = part.takeaway;
     state.status = 'done';
   }
 
@@ -365,7 +411,7 @@ export class DemoRun {
     const who = state.part.signIn?.username;
     const what = `${who ? `${who}’s` : 'The'} access token at the MCP server`;
     const refusal = flowId
-      ? lastRefusal(this.host.events(), this.host.sandbox.mcpUrl, flowId)
+      ? lastRefusal(this.host.events(), this.target.mcpUrl, flowId)
       : undefined;
     if (refusal) {
       state.outcome.verdicts.push({
@@ -387,7 +433,7 @@ export class DemoRun {
   #diagram(state: PartState) {
     const diagram = deriveSequence({
       events: this.host.events(),
-      serverUrl: this.host.sandbox.mcpUrl,
+      serverUrl: this.target.mcpUrl,
       decisions: this.decisions,
       consent: !!state.part.signIn?.consent,
       ...(state.flow && { flowId: state.flow.flowId, steps: state.flow.steps }),
@@ -432,15 +478,7 @@ export class DemoRun {
       const diagram = this.#diagram(state);
       return {
         title: state.part.title,
-        ...(state.part.signIn && {
-          signIn: {
-            username: state.part.signIn.username,
-            password:
-              this.host.sandbox.users.find((u) => u.username === state.part.signIn?.username)
-                ?.password ?? '',
-            consent: state.part.signIn.consent,
-          },
-        }),
+        ...(state.part.signIn && { signIn: this.#signInSheet(state.part.signIn) }),
         profileId: state.profileId,
         ...(state.flow && { flowId: state.flow.flowId }),
         status: state.status,
@@ -453,8 +491,8 @@ export class DemoRun {
     const view: DemoRunView = {
       runId: this.id,
       scenarioId: this.scenario.id,
-      title: this.scenario.title,
-      summary: this.scenario.summary,
+      title: this.title,
+      summary: this.summary,
       presenter: this.presenter,
       status: this.status,
       ...(this.pause && { pause: this.pause }),
@@ -470,24 +508,38 @@ export class DemoRun {
     return reveal ? view : maskRun(view);
   }
 
+  /** Who signs in, with the sandbox's published password for its demo users. */
+  #signInSheet(signIn: NonNullable<ScenarioPart['signIn']>): NonNullable<DemoPartView['signIn']> {
+    const password = this.target.users.find((u) => u.username === signIn.username)?.password;
+    return { username: signIn.username, ...(password && { password }), consent: signIn.consent };
+  }
+
   #settings(): DemoRunView['settings'] {
-    const { sandbox, serverSettings } = this.host;
+    const { serverSettings } = this.host;
+    const { target } = this;
     const during = this.#changes?.during;
     const forStory = this.#changes?.told.length ? ' (for this story)' : '';
     const required = during?.requiredScopes ?? serverSettings.requiredScopes;
     return [
-      { label: 'Issuer', value: sandbox.issuer },
-      { label: 'MCP server', value: sandbox.mcpUrl },
-      { label: 'Resource indicator', value: sandbox.resource },
-      { label: 'Server verification', value: serverSettings.verification },
+      { label: 'Issuer', value: target.issuer },
       {
-        label: 'Scopes the server requires',
-        value: (required.join(' ') || 'none (any valid token)') + forStory,
+        label: 'MCP server',
+        value: target.bundled ? target.mcpUrl : `${target.mcpUrl} (external)`,
       },
+      ...(target.resource ? [{ label: 'Resource indicator', value: target.resource }] : []),
+      ...(target.bundled
+        ? [
+            { label: 'Server verification', value: serverSettings.verification },
+            {
+              label: 'Scopes the server requires',
+              value: (required.join(' ') || 'none (any valid token)') + forStory,
+            },
+          ]
+        : []),
       ...(during
         ? [{ label: 'Access token lifetime', value: `${during.accessTokenTtlSec} s${forStory}` }]
         : []),
-      ...this.scenario.parts.map((part) => ({
+      ...this.parts.map(({ part }) => ({
         label: part.title,
         value: [
           `client ${part.profile.clientId}`,

@@ -42,7 +42,7 @@ const StepInfoSchema = z.object({ id: text, title: text, explanation: text, spec
 
 const PartSchema = z.object({
   title: text,
-  signIn: z.object({ username: text, password: text, consent: z.boolean() }).optional(),
+  signIn: z.object({ username: text, password: text.optional(), consent: z.boolean() }).optional(),
   profileId: text,
   flowId: text.optional(),
   status: z.enum(['pending', 'running', 'done', 'failed']),

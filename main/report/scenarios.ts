@@ -1,21 +1,25 @@
 /**
  * The one-click scenarios of demo mode, as data: who signs in with which client and settings,
  * then what is done with the session. The runner (demo-runner.ts) plays them through the app's
- * own API against the sandbox; nothing here knows how.
+ * own API against the sandbox, or a tenant where a scenario knows how; nothing here knows how.
  */
 import type { ProfileResource } from '../profiles/schema';
 import type { SandboxChanges } from './sandbox-changes';
+import type { TenantBase, TenantProfile } from './target';
 
-/** A profile for one part of a scenario; the runner fills in the sandbox's server and issuer. */
-export interface PartProfile {
+/** A profile for one part of a scenario; the runner fills in the target's server and issuer. */
+export interface PartProfile extends Partial<Omit<TenantProfile, 'hasClientSecret'>> {
   name: string;
   clientId: string;
   scopes: string[];
   resource?: ProfileResource;
   prompt?: string;
   refreshTokens?: boolean;
-  /** The sandbox's confidential third-party client: the runner hands it the client secret. */
-  thirdParty?: boolean;
+  /**
+   * Whose client secret the part's client gets: the sandbox's confidential third-party agent's,
+   * or the secret of the tenant profile the part was built from.
+   */
+  secret?: 'sandbox-third-party' | 'target';
 }
 
 export type DemoAct =
@@ -29,7 +33,12 @@ export type DemoAct =
 export interface ScenarioPart {
   title: string;
   profile: PartProfile;
-  signIn?: { username: 'alice' | 'bob'; consent: boolean };
+  /** Who signs in: a sandbox user by name, or on a tenant a description of whom to pick. */
+  signIn?: { username: string; consent: boolean };
+  /** The loopback redirect URI on this path instead of the app's own (one never registered). */
+  redirectPath?: string;
+  /** The API permission the part is about: a lesson part whose token lacks it shows the lesson. */
+  permission?: string;
   acts: DemoAct[];
   /** How the part is expected to end when it shows a mistake: the lesson in words. */
   lesson?: { cause: string; fix: string };
@@ -45,9 +54,18 @@ export interface Scenario {
   /** What the sandbox must do differently for this story; restored when the run ends. */
   sandbox?: SandboxChanges;
   parts: ScenarioPart[];
+  /** The same story on a tenant, built from one of the user's profiles (no sandbox change). */
+  onTenant?: { summary: string; parts(base: TenantBase): ScenarioPart[] };
 }
 
-const API_SCOPES = ['openid', 'profile', 'whoami:read'];
+const API_PERMISSION = 'whoami:read';
+const API_SCOPES = ['openid', 'profile', API_PERMISSION];
+/**
+ * A callback path from a web framework's guide: not this app's `/callback`, nor mcp-remote's
+ * `/oauth/callback`, which a tenant may well have registered.
+ */
+const UNREGISTERED_REDIRECT_PATH = '/auth/callback';
+const UNKNOWN_RESOURCE = 'https://api.example.invalid/';
 /** `prompt=login`: every part signs in afresh, so two people never share the issuer's session. */
 const FRESH = 'login';
 /**
@@ -85,7 +103,7 @@ export const SCENARIOS: readonly Scenario[] = [
           clientId: 'sandbox-third-party',
           scopes: API_SCOPES,
           prompt: FRESH,
-          thirdParty: true,
+          secret: 'sandbox-third-party',
         },
         signIn: { username: 'alice', consent: true },
         acts: [{ do: 'call' }],
@@ -197,7 +215,7 @@ export const SCENARIOS: readonly Scenario[] = [
           name: 'Demo: unknown resource',
           clientId: 'sandbox-native',
           scopes: API_SCOPES,
-          resource: { mode: 'custom', value: 'https://api.example.invalid/' },
+          resource: { mode: 'custom', value: UNKNOWN_RESOURCE },
         },
         acts: [],
         lesson: {
@@ -214,6 +232,7 @@ export const SCENARIOS: readonly Scenario[] = [
           prompt: FRESH,
         },
         signIn: { username: 'bob', consent: false },
+        permission: API_PERMISSION,
         acts: [{ do: 'call' }],
         lesson: {
           cause: 'bob has no role granting whoami:read, so his token’s scope is empty.',
@@ -221,8 +240,78 @@ export const SCENARIOS: readonly Scenario[] = [
         },
       },
     ],
+    onTenant: {
+      summary:
+        'The same mistakes played against your tenant with your profile’s client, each answered by your Logto: a client ID one character short, a redirect URI your app never registered, an unknown resource, and a sign-in by a user without the permission.',
+      parts: tenantMistakes,
+    },
   },
 ];
+
+/** A client ID as a hurried paste leaves it: one character short. */
+export function typoOf(clientId: string): string {
+  const at = Math.floor((clientId.length * 2) / 3);
+  return clientId.slice(0, at) + clientId.slice(at + 1);
+}
+
+/**
+ * "What goes wrong" on a tenant: each part is the user's own profile with one thing wrong, so the
+ * answer is their Logto's. The redirect part sends a path nobody registers for this app (Logto
+ * matches a loopback redirect URI's path exactly, and any port: RFC 8252 §7.3).
+ */
+function tenantMistakes({ name, profile, permission }: TenantBase): ScenarioPart[] {
+  const { hasClientSecret, ...own } = profile;
+  const secret = hasClientSecret ? ({ secret: 'target' } as const) : {};
+  const scopes = own.scopes.includes(permission) ? own.scopes : [...own.scopes, permission];
+  const typo = typoOf(own.clientId);
+  return [
+    {
+      title: 'Wrong client ID',
+      profile: { ...own, name: 'Demo: wrong client ID', clientId: typo },
+      acts: [],
+      lesson: {
+        cause: `Your tenant does not know this client ID (one character short: ${typo}).`,
+        fix: `Copy the App ID from Logto Console › Applications into the Client ID of “${name}”.`,
+      },
+    },
+    {
+      title: 'Unregistered redirect URI',
+      profile: { ...own, ...secret, name: 'Demo: unregistered redirect URI' },
+      redirectPath: UNREGISTERED_REDIRECT_PATH,
+      acts: [],
+      lesson: {
+        cause: `The app redirects to ${UNREGISTERED_REDIRECT_PATH} (a path copied from a web framework’s guide); your app registers no such redirect URI, so Logto stops at its own error page.`,
+        fix: 'Register the exact redirect URI the app shows in Logto Console › Applications › Redirect URIs; for a Native app http://127.0.0.1/callback matches any port.',
+      },
+    },
+    {
+      title: 'Unknown resource',
+      profile: {
+        ...own,
+        ...secret,
+        name: 'Demo: unknown resource',
+        resource: { mode: 'custom', value: UNKNOWN_RESOURCE },
+      },
+      acts: [],
+      lesson: {
+        cause: 'Your tenant has no API resource with this indicator (invalid_target).',
+        fix: 'Set Resource to automatic, or create the API resource with the server’s indicator in Logto Console › API resources.',
+      },
+    },
+    {
+      title: 'Missing permission',
+      profile: { ...own, ...secret, name: 'Demo: missing permission', scopes, prompt: FRESH },
+      signIn: { username: `a user without ${permission}`, consent: false },
+      permission,
+      acts: [{ do: 'call' }],
+      lesson: {
+        cause: `No role of this user grants ${permission}, so the token leaves it out.`,
+        fix: `In Logto Console › User management › the user › Roles, assign a role that has the ${permission} permission of the API resource.`,
+      },
+      takeaway: `This user has a role granting ${permission}, so nothing went wrong here. Run it again and sign in as a user without that role to see the mistake.`,
+    },
+  ];
+}
 
 export const scenarioById = (id: string): Scenario | undefined =>
   SCENARIOS.find((s) => s.id === id);

@@ -11,6 +11,15 @@ export interface DemoScenarioInfo {
   summary: string;
   /** Who signs in at the browser, in order (empty: no browser). */
   signIns: { username: string; password: string; consent: boolean }[];
+  /** Set when the story can also play on a tenant, through one of the user's profiles. */
+  onTenant?: { summary: string; targets: DemoTargetChoice[] };
+}
+
+/** A profile of the user's that names a tenant: a story can play there. */
+export interface DemoTargetChoice {
+  profileId: string;
+  name: string;
+  issuer: string;
 }
 
 /** One beat of the story: an arrow of the diagram, or a narration between acts. */
@@ -52,8 +61,11 @@ export interface DemoVerdict {
 
 export interface DemoPartView {
   title: string;
-  /** The demo user who signs in for this part (the sandbox's published demo credentials). */
-  signIn?: { username: string; password: string; consent: boolean };
+  /**
+   * Who signs in for this part: a sandbox demo user with its published password, or on a tenant
+   * a description of whom to pick (no password: the app never knows it).
+   */
+  signIn?: { username: string; password?: string; consent: boolean };
   profileId: string;
   flowId?: string;
   status: 'pending' | 'running' | 'done' | 'failed';
@@ -106,4 +118,6 @@ export interface DemoRunView {
 
 export interface DemoRunOptions {
   presenter: boolean;
+  /** A profile whose tenant the story plays on, instead of the sandbox. */
+  target?: string;
 }

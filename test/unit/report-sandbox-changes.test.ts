@@ -11,6 +11,7 @@ import { renderReportHtml } from '../../main/report/html';
 import { readReportHtml } from '../../main/report/report-file';
 import { DemoRun, type DemoHost } from '../../main/report/demo-runner';
 import { applySandboxChanges, type SandboxControls } from '../../main/report/sandbox-changes';
+import type { DemoTarget } from '../../main/report/target';
 import { scenarioById, type Scenario } from '../../main/report/scenarios';
 import { arrowsBefore, LANES, type SequenceArrow } from '../../main/report/sequence';
 import { renderSequenceSvg } from '../../main/report/svg';
@@ -115,15 +116,30 @@ function fakeHost(opts: {
   ttlMs?: number;
   /** Profiles whose sign-in ends failed after the token exchange. */
   failsAfterExchange?: (profileId: string) => boolean;
+  /** Profiles whose issuer takes every request: the flow pauses before the browser opens. */
+  reachesSignIn?: (profileId: string) => boolean;
   verdict?: { status: number; accepted: boolean; explanation: string };
 }) {
   const { state, controls } = fakeControls();
   const listeners = new Set<(event: AppEvent) => void>();
+  const publish = (flow: FlowView) => listeners.forEach((l) => l({ type: 'flow', flow }));
+  const cancelled: string[] = [];
   let checks = 0;
   const host: DemoHost = {
     saveProfile: async () => ({ ok: true }),
     connect: async (profileId) => {
       if (opts.connectFails) throw new Error('The MCP server did not answer.');
+      if (opts.reachesSignIn?.(profileId)) {
+        const paused = {
+          flowId: `flow-${profileId}`,
+          profileId,
+          mode: 'guided',
+          status: 'paused',
+          steps: [{ id: 'sign-in', status: 'waiting' }],
+        } as FlowView;
+        setTimeout(() => publish(paused));
+        return { ...paused, status: 'running', steps: [] };
+      }
       return {
         flowId: `flow-${profileId}`,
         profileId,
@@ -133,7 +149,11 @@ function fakeHost(opts: {
       } as FlowView;
     },
     continueFlow: async () => undefined,
-    cancelFlow: async () => undefined,
+    cancelFlow: async (flowId) => {
+      cancelled.push(flowId);
+      const profileId = flowId.replace(/^flow-/, '');
+      publish({ flowId, profileId, mode: 'guided', status: 'cancelled', steps: [] });
+    },
     callTool: async () => ({ structuredContent: { subject: 'q7k2abcd' } }),
     refresh: async () => ({}),
     signOut: async () => ({ revoked: [] }),
@@ -161,12 +181,24 @@ function fakeHost(opts: {
       users: [],
     } as unknown as DemoHost['sandbox'],
     serverSettings: { verification: 'auto', requiredScopes: [] },
-    prepare: async () => undefined,
+    prepare: async () => SANDBOX,
+    targets: async () => [],
     appVersion: '0.0.0-test',
     changed: () => undefined,
   };
-  return { host, state, checks: () => checks };
+  return { host, state, checks: () => checks, cancelled };
 }
+
+/** Where the runs of this file play: a sandbox that is only addresses. */
+const SANDBOX: DemoTarget = {
+  kind: 'sandbox',
+  label: 'the sandbox',
+  issuer: 'http://127.0.0.1:1/oidc',
+  mcpUrl: 'http://localhost:2/mcp',
+  resource: 'http://localhost:2/',
+  bundled: true,
+  users: [],
+};
 
 const twoPeople = scenarioById('two-people')!;
 const tokenLife = scenarioById('token-life')!;
@@ -206,7 +238,7 @@ describe('a wait in the picture', () => {
 describe('a demo run and the sandbox', () => {
   it('puts the user’s settings back when the run fails', async () => {
     const { host, state } = fakeHost({ connectFails: true });
-    const run = new DemoRun(twoPeople, true, host);
+    const run = new DemoRun(twoPeople, true, host, SANDBOX);
     await run.run();
     const view = run.view(false);
     expect(view.status).toBe('failed');
@@ -223,7 +255,7 @@ describe('a demo run and the sandbox', () => {
 
   it('stopped while waiting for a token to expire: no verdict, the lifetime restored at once', async () => {
     const { host, state, checks } = fakeHost({ ttlMs: 60_000 });
-    const run = new DemoRun(tokenLife, true, host);
+    const run = new DemoRun(tokenLife, true, host, SANDBOX);
     const done = run.run();
     await expect.poll(() => run.view(false).beats.some((b) => b.kind === 'wait')).toBe(true);
     expect(state.ttl).toBe(70);
@@ -255,7 +287,7 @@ describe('a demo run and the sandbox', () => {
       ...tokenLife,
       parts: [{ ...tokenLife.parts[0]!, acts: [{ do: 'expire' }] }],
     };
-    await new DemoRun(scenario, true, host).run();
+    await new DemoRun(scenario, true, host, SANDBOX).run();
     expect(checks()).toBe(1);
     // exp + the server's leeway (0 here) + one second of margin.
     expect(checkedAt - started).toBeGreaterThanOrEqual(1_300);
@@ -270,7 +302,7 @@ describe('a demo run and the sandbox', () => {
         explanation: 'the server rejects it: insufficient_scope',
       },
     });
-    const run = new DemoRun(twoPeople, true, host);
+    const run = new DemoRun(twoPeople, true, host, SANDBOX);
     await run.run();
     const bob = run.view(false).parts[1]!;
     expect(checks()).toBe(1);
@@ -302,5 +334,38 @@ describe('a demo run and the sandbox', () => {
     await demo.close();
     expect(state.settings).toEqual(USERS);
     expect(state.ttl).toBeUndefined();
+  });
+
+  it('a mistake the target does not make: no browser opens, and the part says so', async () => {
+    const { host, cancelled } = fakeHost({ reachesSignIn: (id) => id.endsWith('-2') });
+    const target: DemoTarget = {
+      ...SANDBOX,
+      kind: 'tenant',
+      label: 'My tenant',
+      tenant: {
+        name: 'My tenant',
+        permission: 'whoami:read',
+        profile: {
+          clientId: 'abcdefghij',
+          scopes: ['openid'],
+          resource: { mode: 'auto' },
+          extraParams: {},
+          redirectMode: 'loopback',
+          transport: 'streamable-http',
+          hasClientSecret: false,
+        },
+      },
+    };
+    const run = new DemoRun(scenarioById('what-goes-wrong')!, true, host, target);
+    await run.run();
+    const redirect = run.view(false).parts[1]!;
+    // The issuer was ready to show its sign-in page: the run stops there, before any browser.
+    expect(cancelled).toEqual(['flow-demo-what-goes-wrong-2']);
+    expect(run.view(false).pause).toBeUndefined();
+    expect(redirect.status).toBe('done');
+    expect(redirect.outcome.failure).toBeUndefined();
+    expect(redirect.outcome.takeaway).toMatch(
+      /^My tenant accepted this .* does not make this mistake/,
+    );
   });
 });

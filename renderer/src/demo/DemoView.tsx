@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { DemoRunView, DemoScenarioInfo } from '../../../preload/api';
-import { useApi } from '../api/api-context';
+import { useApi, useAppEvents } from '../api/api-context';
+import { TrustOffer } from '../server/TrustOffer';
+import { useProfiles } from '../state/profile-store';
 import { Callout } from '../ui/Callout';
 import { RunView } from './RunView';
 import { useDemoRun } from './use-demo-run';
@@ -12,24 +14,32 @@ import './demo.css';
  */
 export function DemoView() {
   const api = useApi();
+  const { profiles } = useProfiles();
   const [scenarios, setScenarios] = useState<DemoScenarioInfo[]>([]);
   const [presenter, setPresenter] = useState(true);
   const [reveal, setReveal] = useState(false);
   const [runId, setRunId] = useState<string>();
   const [report, setReport] = useState<DemoRunView>();
   const [error, setError] = useState<{ message: string; fix?: string }>();
+  /** Per scenario, the profile whose tenant it plays on; absent: the sandbox. */
+  const [targets, setTargets] = useState<Record<string, string>>({});
+  const [listed, setListed] = useState(0);
   const { run } = useDemoRun(report ? undefined : runId, reveal, report);
 
   useEffect(() => {
     void api.demo.scenarios().then(setScenarios, (e: unknown) => setError({ message: String(e) }));
-  }, [api]);
+  }, [api, listed]);
+  useAppEvents((event) => {
+    if (event.type === 'profiles-changed') setListed((n) => n + 1);
+  });
 
   const start = async (id: string) => {
     setError(undefined);
     setReport(undefined);
     setReveal(false);
+    const target = targets[id];
     try {
-      setRunId((await api.demo.start(id, { presenter })).runId);
+      setRunId((await api.demo.start(id, { presenter, ...(target && { target }) })).runId);
     } catch (e) {
       setError(e as { message: string; fix?: string });
     }
@@ -88,24 +98,48 @@ export function DemoView() {
         </Callout>
       )}
       <ul className="demo-scenarios">
-        {scenarios.map((s) => (
-          <li key={s.id} className="demo-scenario">
-            <h3>{s.title}</h3>
-            <p>{s.summary}</p>
-            <p className="muted">
-              {s.signIns.length
-                ? `Sign in as ${s.signIns.map((u) => `${u.username} / ${u.password}`).join(', then ')}.`
-                : 'No browser needed.'}
-            </p>
-            <button
-              type="button"
-              className="button button--primary"
-              onClick={() => void start(s.id)}
-            >
-              Run “{s.title}”
-            </button>
-          </li>
-        ))}
+        {scenarios.map((s) => {
+          const choices = s.onTenant?.targets ?? [];
+          const target = choices.find((t) => t.profileId === targets[s.id]);
+          const targetProfile = profiles.find((p) => p.profile.id === target?.profileId)?.profile;
+          return (
+            <li key={s.id} className="demo-scenario">
+              <h3>{s.title}</h3>
+              {choices.length > 0 && (
+                <label className="demo-target">
+                  Play on{' '}
+                  <select
+                    value={target?.profileId ?? ''}
+                    onChange={(e) => setTargets((t) => ({ ...t, [s.id]: e.target.value }))}
+                  >
+                    <option value="">the sandbox</option>
+                    {choices.map((t) => (
+                      <option key={t.profileId} value={t.profileId}>
+                        {t.name} ({hostOf(t.issuer)})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              <p>{target && s.onTenant ? s.onTenant.summary : s.summary}</p>
+              <p className="muted">
+                {target
+                  ? `${hostOf(target.issuer)} answers, to “${target.name}”’s client. Sign in as one of its users who lacks the API permission.`
+                  : s.signIns.length
+                    ? `Sign in as ${s.signIns.map((u) => `${u.username} / ${u.password}`).join(', then ')}.`
+                    : 'No browser needed.'}
+              </p>
+              {targetProfile && <TrustOffer profile={targetProfile} />}
+              <button
+                type="button"
+                className="button button--primary"
+                onClick={() => void start(s.id)}
+              >
+                Run “{s.title}”
+              </button>
+            </li>
+          );
+        })}
       </ul>
       <label className="demo-open">
         Open a report to replay it:{' '}
@@ -118,3 +152,5 @@ export function DemoView() {
     </div>
   );
 }
+
+const hostOf = (url: string): string => URL.parse(url)?.host ?? url;

@@ -11,7 +11,6 @@ import type { ReactNode } from 'react';
 import type { CallToolResult, SessionView, SignOutReport } from '../../../preload/api';
 import { useApi, useAppEvents, useOnReconnect } from '../api/api-context';
 import { describeError } from '../api/errors';
-import { isDemoProfile } from '../demo/demo-profile';
 
 export interface ToolRun {
   tool: string;
@@ -159,12 +158,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // after a demo's sign-in: its diagram shows only the calls its scenario makes.
   useAppEvents((event) => {
     if (event.type !== 'flow') return;
-    const { flowId, profileId, status, tools } = event.flow;
+    const { flowId, profileId, status, tools, purpose } = event.flow;
     if (status !== 'signed-in' || signedInFlows.current.has(flowId)) return;
     signedInFlows.current.add(flowId);
     // Both at once: whoami is what the person waits for, and it does not need the session view.
     void reload(profileId).then(() => dismissSignOut(profileId));
-    if (isDemoProfile(profileId)) return;
+    if (purpose === 'demo') return;
     if (tools?.some((tool) => tool.name === 'whoami')) void callTool(profileId, 'whoami', {});
   });
   useAppEvents((event) => {
