@@ -43,7 +43,10 @@ function exchangeText(x: HttpExchange): string {
 function partHtml(part: DemoPartView, beats: DemoRunView['beats'], index: number): string {
   const o = part.outcome;
   const rows: [string, string][] = [
-    ['Client', `${o.clientId ?? '—'} (${o.firstParty === false ? 'third-party' : 'first-party'})`],
+    [
+      'Client',
+      `${o.clientId ?? '—'}${o.firstParty === undefined ? '' : o.firstParty ? ' (first-party)' : ' (third-party)'}`,
+    ],
     ['Requested scopes', o.requestedScopes.join(' ') || '—'],
     ...(o.grantedScopes
       ? [['Granted (token scope)', o.grantedScopes.join(' ') || 'none'] as [string, string]]

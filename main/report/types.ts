@@ -76,6 +76,7 @@ export interface DemoPartView {
   svg: string;
   outcome: {
     clientId?: string;
+    /** Whether the issuer treats the client as its own; unknown (absent) on a tenant. */
     firstParty?: boolean;
     requestedScopes: string[];
     grantedScopes?: string[];

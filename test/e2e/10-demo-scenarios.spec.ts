@@ -183,3 +183,42 @@ test('what goes wrong: each mistake ends in its cause and its fix', async ({
   await expect(stage.getByText(/Fix:/).first()).toBeVisible();
   await snap(page, testInfo, '10-what-goes-wrong-wrong-client');
 });
+
+test('what goes wrong on a tenant: the mistakes are built from the user’s profile and answered by its issuer', async ({
+  app: page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  // A profile of the user's whose issuer is the sandbox's, by its URL: a tenant as far as the
+  // app can tell, which the bundled server already trusts.
+  const issuer = (await page.locator('dt:text-is("Issuer") + dd').first().innerText()).trim();
+  await page.getByRole('button', { name: /New profile/ }).click();
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('My tenant');
+  await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(issuer);
+  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill('sandbox-native');
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+
+  await openTab(page, 'Demo');
+  const card = page.getByRole('listitem').filter({ hasText: 'What goes wrong' });
+  const playOn = card.getByRole('combobox', { name: /Play on/ });
+  await expect(playOn).toHaveValue('');
+  await playOn.selectOption({ label: `My tenant (${new URL(issuer).host})` });
+  await expect(card).toContainText('Played with “My tenant”’s client');
+  await expect(card).not.toContainText('alice');
+  await snap(page, testInfo, '10-what-goes-wrong-tenant-choice');
+  await card.getByRole('button', { name: 'Run “What goes wrong”' }).click();
+  const stage = page.getByRole('dialog', { name: 'Presenting: What goes wrong, on “My tenant”' });
+  await expect(stage).toBeVisible();
+
+  expect(await nextUntil(page)).toBe('browser');
+  await expect(stage.getByText(/sign in as a user without whoami:read/)).toBeVisible();
+  await signInWhenAsked(page, 'bob', false, { codes: [] });
+  expect(await nextUntil(page)).toBe('end');
+  const ended = stage.getByRole('row', { name: /Ended/ });
+  // The profile's client ID, one character short; its client with a path it never registered.
+  await expect(ended).toContainText('sandbox-ntive');
+  await expect(ended).toContainText('/auth/callback');
+  await expect(ended).toContainText(/invalid_target|resource indicator/i);
+  await expect(ended).toContainText(/whoami:read/);
+  await snap(page, testInfo, '10-what-goes-wrong-tenant-side-by-side');
+});

@@ -78,10 +78,10 @@ export function DemoView() {
   return (
     <div className="demo-home">
       <p>
-        Play a sign-in story on the sandbox, drawn as a sequence diagram as it happens: the person
-        at the browser, this app, the issuer and the MCP server, with the server’s own decisions.
-        Emails and subject IDs stay masked until you reveal them; tokens only ever show as
-        fingerprints.
+        Play a sign-in story on the sandbox (or your tenant, where a story allows), drawn as a
+        sequence diagram as it happens: the person at the browser, this app, the issuer and the MCP
+        server, with the server’s own decisions. Emails and subject IDs stay masked until you reveal
+        them; tokens only ever show as fingerprints.
       </p>
       <label className="demo-switch demo-switch--big">
         <input
@@ -124,7 +124,7 @@ export function DemoView() {
               <p>{target && s.onTenant ? s.onTenant.summary : s.summary}</p>
               <p className="muted">
                 {target
-                  ? `${hostOf(target.issuer)} answers, to “${target.name}”’s client. Sign in as one of its users who lacks the API permission.`
+                  ? `Played with “${target.name}”’s client at ${hostOf(target.issuer)}. For the last part, sign in as one of its users who lacks the API permission.`
                   : s.signIns.length
                     ? `Sign in as ${s.signIns.map((u) => `${u.username} / ${u.password}`).join(', then ')}.`
                     : 'No browser needed.'}

@@ -354,7 +354,7 @@ function Comparison({ parts }: { parts: DemoPartView[] }) {
     [
       'Client',
       (p) =>
-        `${p.outcome.clientId ?? '—'} (${p.outcome.firstParty === false ? 'third-party' : 'first-party'})`,
+        `${p.outcome.clientId ?? '—'}${p.outcome.firstParty === undefined ? '' : p.outcome.firstParty ? ' (first-party)' : ' (third-party)'}`,
     ],
     ['Signed in as', (p) => p.signIn?.username ?? 'nobody'],
     ['Consent screen', (p) => (p.signIn?.consent ? 'yes' : 'no')],
