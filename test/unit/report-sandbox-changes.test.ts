@@ -1,5 +1,6 @@
 /**
- * A scenario's changes to the sandbox (the server's required scopes, the token lifetime) last for
+ * A scenario's changes to the sandbox (the server's required scopes and clock leeway, the token
+ * lifetime) last for
  * its own run only: the user's exact settings come back when the run ends, fails, is stopped or
  * the app closes; settings the user changed meanwhile are left alone.
  */
@@ -58,7 +59,11 @@ describe('applySandboxChanges', () => {
     expect(state.ttl).toBe(70);
     expect(changes.told.join(' ')).toMatch(/now requires whoami:read.*your settings: profile:read/);
     expect(changes.told.join(' ')).toMatch(/live 70 s \(normally 3600 s\)/);
-    expect(changes.during).toEqual({ requiredScopes: ['whoami:read'], accessTokenTtlSec: 70 });
+    expect(changes.during).toEqual({
+      requiredScopes: ['whoami:read'],
+      accessTokenTtlSec: 70,
+      clockToleranceSec: 30,
+    });
 
     expect(await changes.restore()).toEqual({ restored: true });
     expect(state.settings).toEqual(USERS);
@@ -66,6 +71,21 @@ describe('applySandboxChanges', () => {
     // Twice is once: the settings are applied back a single time.
     await changes.restore();
     expect(state.applied).toHaveLength(2);
+  });
+
+  it('lowers the server’s clock leeway with the scopes in one restart, says so, and restores it', async () => {
+    const { state, controls } = fakeControls();
+    const changes = await applySandboxChanges(controls, {
+      requiredScopes: ['whoami:read'],
+      clockToleranceSec: 0,
+    });
+    expect(state.applied).toHaveLength(1);
+    expect(state.settings).toMatchObject({ requiredScopes: ['whoami:read'], clockToleranceSec: 0 });
+    expect(changes.told.join(' ')).toMatch(/allows no clock leeway .*\(normally 30 s/);
+    expect(changes.during.clockToleranceSec).toBe(0);
+    expect(changes.leewayChanged).toBe(true);
+    await changes.restore();
+    expect(state.settings).toEqual(USERS);
   });
 
   it('changes nothing when the server already requires the scope', async () => {
@@ -153,7 +173,10 @@ function fakeHost(opts: {
       },
     }),
     sandboxControls: controls,
-    serverClockLeewaySec: 0,
+    // The running server's, as the app's host reads it: what the story set, if it set one.
+    get serverClockLeewaySec() {
+      return state.settings.clockToleranceSec;
+    },
     sandbox: {
       issuer: 'http://127.0.0.1:1/oidc',
       mcpUrl: 'http://localhost:2/mcp',
@@ -226,8 +249,14 @@ describe('a demo run and the sandbox', () => {
     const run = new DemoRun(tokenLife, true, host);
     const done = run.run();
     await expect.poll(() => run.view(false).beats.some((b) => b.kind === 'wait')).toBe(true);
-    expect(state.ttl).toBe(70);
+    expect(state.ttl).toBe(20);
+    expect(state.settings.clockToleranceSec).toBe(0);
     const wait = run.view(false).beats.find((b) => b.kind === 'wait')!;
+    expect(wait.narration).toMatch(/allows no leeway/);
+    expect(run.view(false).settings).toContainEqual({
+      label: 'Server clock leeway',
+      value: '0 s (for this story)',
+    });
     expect(Date.parse(wait.until!)).toBeGreaterThan(Date.now() + 50_000);
     // The wait is told (a countdown beat), drawn (a band in the picture) and kept in the report.
     const reopened = readReportHtml(renderReportHtml(run.view(false)));
@@ -239,6 +268,7 @@ describe('a demo run and the sandbox', () => {
     await done;
     expect(checks()).toBe(0);
     expect(state.ttl).toBeUndefined();
+    expect(state.settings).toEqual(USERS);
     expect(run.view(false).status).toBe('done');
   });
 
@@ -297,7 +327,7 @@ describe('a demo run and the sandbox', () => {
     const { host, state } = fakeHost({ ttlMs: 60_000 });
     const demo = createDemoApi(host);
     await demo.api.startDemo('token-life', { presenter: true });
-    await expect.poll(() => state.ttl).toBe(70);
+    await expect.poll(() => state.ttl).toBe(20);
     await demo.api.startDemo('two-people', { presenter: true });
     await demo.close();
     expect(state.settings).toEqual(USERS);
