@@ -13,8 +13,6 @@ import { readReportHtml } from '../../main/report/report-file';
 import { DemoRun, type DemoHost } from '../../main/report/demo-runner';
 import { applySandboxChanges, type SandboxControls } from '../../main/report/sandbox-changes';
 import { scenarioById, type Scenario } from '../../main/report/scenarios';
-import { arrowsBefore, LANES, type SequenceArrow } from '../../main/report/sequence';
-import { renderSequenceSvg } from '../../main/report/svg';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../main/server';
 
 /** The user's own settings: not the defaults, so a restore to defaults would show. */
@@ -193,38 +191,6 @@ function fakeHost(opts: {
 
 const twoPeople = scenarioById('two-people')!;
 const tokenLife = scenarioById('token-life')!;
-
-describe('a wait in the picture', () => {
-  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-  const arrows: SequenceArrow[] = [0, 1, 50, 51].map((s, index) => ({
-    index,
-    seq: index,
-    kind: 'request',
-    from: 'client',
-    to: 'server',
-    label: `arrow ${index}`,
-    at: at(s),
-    outcome: 'ok',
-  }));
-  const wait = {
-    from: at(2),
-    until: at(40),
-    title: 'Waiting for the access token to expire',
-    narration: '',
-  };
-
-  it('sits before the first arrow drawn after it began, by time', () => {
-    expect(arrowsBefore(arrows, wait.from)).toBe(2);
-    expect(arrowsBefore(arrows, at(60))).toBe(4);
-    const svg = renderSequenceSvg(
-      { lanes: LANES, arrows, steps: {}, exchanges: {} },
-      { interludes: [wait] },
-    );
-    const order = [...svg.matchAll(/data-(arrow|after)="(\d+)"/g)].map((m) => `${m[1]}${m[2]}`);
-    expect(order).toEqual(['arrow0', 'arrow1', 'after2', 'arrow2', 'arrow3']);
-    expect(svg).toContain('Waiting for the access token to expire, until 00:00:40 UTC');
-  });
-});
 
 describe('a demo run and the sandbox', () => {
   it('puts the user’s settings back when the run fails', async () => {

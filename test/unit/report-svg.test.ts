@@ -1,15 +1,17 @@
 /**
  * The picture's server decisions are read whole: a security reviewer reads exactly those boxes,
  * so a long verdict (a 403 with its reason and a resource URL) wraps onto as many lines as it
- * needs, its box grows, and the next arrow is drawn below it; nothing is cut with "…".
+ * needs, its box grows, and the next arrow is drawn below it; nothing is cut with "…". A wait
+ * (a token expiring) is a band where it happened.
  */
 import { describe, expect, it } from 'vitest';
-import { LANES, type SequenceArrow } from '../../main/report/sequence';
+import { arrowsBefore, LANES, type SequenceArrow } from '../../main/report/sequence';
 import { escapeXml, renderSequenceSvg, wrap } from '../../main/report/svg';
 
 const LONG_DECISION =
   'JWT signature and audience fine, a required scope missing: refused (The token lacks a required scope; this server requires: whoami:read admin:all for http://localhost:37003/a-rather-long-resource-path/mcp-server-for-the-demo.)';
 
+const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const arrow = (index: number, extra: Partial<SequenceArrow>): SequenceArrow => ({
   index,
   seq: index,
@@ -17,7 +19,7 @@ const arrow = (index: number, extra: Partial<SequenceArrow>): SequenceArrow => (
   from: 'client',
   to: 'server',
   label: `arrow ${index}`,
-  at: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
+  at: at(index),
   outcome: 'ok',
   ...extra,
 });
@@ -103,5 +105,27 @@ describe('wrap', () => {
       'ample.com/',
       'abcdefghij',
     ]);
+  });
+});
+
+describe('a wait in the picture', () => {
+  const arrows = [0, 1, 50, 51].map((s, index) => arrow(index, { at: at(s) }));
+  const wait = {
+    from: at(2),
+    until: at(40),
+    title: 'Waiting for the access token to expire',
+    narration: '',
+  };
+
+  it('sits before the first arrow drawn after it began, by time', () => {
+    expect(arrowsBefore(arrows, wait.from)).toBe(2);
+    expect(arrowsBefore(arrows, at(60))).toBe(4);
+    const svg = renderSequenceSvg(
+      { lanes: LANES, arrows, steps: {}, exchanges: {} },
+      { interludes: [wait] },
+    );
+    const order = [...svg.matchAll(/data-(arrow|after)="(\d+)"/g)].map((m) => `${m[1]}${m[2]}`);
+    expect(order).toEqual(['arrow0', 'arrow1', 'after2', 'arrow2', 'arrow3']);
+    expect(svg).toContain('Waiting for the access token to expire, until 00:00:40 UTC');
   });
 });
