@@ -10,7 +10,6 @@ import { createDemoApi, DemoApiError } from '../report/demo-api';
 import { DEMO_PROFILE_PREFIX } from '../report/demo-runner';
 import type { DemoTarget, TenantProfile } from '../report/target';
 import { trustsSandbox } from '../server';
-import { DEFAULT_CLOCK_TOLERANCE_SEC } from '../server/config';
 import { fetchWithTimeout } from '../shared/fetch-with-timeout';
 import { sandboxInfo, type BundledStack } from '../stack';
 import { createTracedFetch, type TraceRecorder } from '../trace';
@@ -108,8 +107,10 @@ export function createDemoHost(deps: {
       }),
       setAccessTokenTtl: (sec) => stack.setSandboxAccessTokenTtl(sec),
     },
-    // The bundled server is started with the default leeway (serverOptionsFrom sets none).
-    serverClockLeewaySec: DEFAULT_CLOCK_TOLERANCE_SEC,
+    // The running server's own leeway: a story may have lowered it (sandbox-changes.ts).
+    get serverClockLeewaySec() {
+      return stack.server.clockToleranceSec;
+    },
     // Read when used: the sandbox starts on first use and the server restarts on new settings.
     get sandbox() {
       return sandboxInfo(stack);

@@ -10,6 +10,7 @@ export const SERVER_FLAG_OPTIONS = {
   'require-scope': { type: 'string', multiple: true },
   scope: { type: 'string', multiple: true },
   'cache-ttl': { type: 'string' },
+  'clock-leeway': { type: 'string' },
   'allow-client': { type: 'string', multiple: true },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -20,6 +21,8 @@ export const SERVER_FLAGS_HELP = `  --issuer <url>          the issuer the MCP s
   --require-scope <s>     a scope every call must carry (repeatable), e.g. whoami:read
   --scope <s>             a scope to advertise (repeatable; default openid profile email whoami:read)
   --cache-ttl <seconds>   how long a verified token is trusted without asking again (default 10)
+  --clock-leeway <sec>    how long past its exp a JWT is still accepted, for clock skew
+                          (default 30)
   --allow-client <id>     accept only tokens issued to this client ID (repeatable)`;
 
 type FlagValues = {
@@ -29,8 +32,12 @@ type FlagValues = {
   'require-scope'?: string[] | undefined;
   scope?: string[] | undefined;
   'cache-ttl'?: string | undefined;
+  'clock-leeway'?: string | undefined;
   'allow-client'?: string[] | undefined;
 };
+
+/** A seconds flag as the schema sees it: empty is not zero. */
+const seconds = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
 const FLAG_OF: Record<string, string> = {
   issuer: '--issuer',
@@ -39,12 +46,14 @@ const FLAG_OF: Record<string, string> = {
   requiredScopes: '--require-scope',
   scopesSupported: '--scope',
   cacheTtlSec: '--cache-ttl',
+  clockToleranceSec: '--clock-leeway',
   allowedClientIds: '--allow-client',
 };
 
 /** The flags given, on top of `base`, checked by the one settings schema. */
 export function settingsFromFlags(values: FlagValues, base: ServerSettings): ServerSettings {
   const ttl = values['cache-ttl'];
+  const leeway = values['clock-leeway'];
   const result = validateServerSettings({
     ...base,
     ...(values.issuer !== undefined && { issuer: values.issuer }),
@@ -52,7 +61,8 @@ export function settingsFromFlags(values: FlagValues, base: ServerSettings): Ser
     ...(values.verification !== undefined && { verification: values.verification }),
     ...(values['require-scope'] && { requiredScopes: values['require-scope'] }),
     ...(values.scope && { scopesSupported: values.scope }),
-    ...(ttl !== undefined && { cacheTtlSec: ttl.trim() === '' ? NaN : Number(ttl) }),
+    ...(ttl !== undefined && { cacheTtlSec: seconds(ttl) }),
+    ...(leeway !== undefined && { clockToleranceSec: seconds(leeway) }),
     ...(values['allow-client'] && { allowedClientIds: values['allow-client'] }),
   });
   if (result.ok) return result.settings;

@@ -378,8 +378,11 @@ export class DemoRun {
       from: new Date().toISOString(),
       title: 'Waiting for the access token to expire',
       narration:
-        `The token's exp says ${clock(held.expiresAt)} UTC. The server allows ${leeway} s for clocks that disagree, ` +
-        `so from ${clock(refusedFrom)} it must refuse the token. Nothing is faked: we wait, then show it the same token.`,
+        `The token's exp says ${clock(held.expiresAt)} UTC. ` +
+        (leeway
+          ? `The server allows ${leeway} s for clocks that disagree, so from ${clock(refusedFrom)} it must refuse the token. `
+          : `The server allows no leeway (the sandbox shares its clock), so from ${clock(refusedFrom)} it must refuse the token. `) +
+        'Nothing is faked: we wait, then show it the same token.',
       until: new Date(refusedFrom).toISOString(),
     });
     this.host.changed(this.id);
@@ -389,8 +392,9 @@ export class DemoRun {
     state.outcome.verdicts.push({ ...verdict, what: 'The access token, once expired' });
   }
 
-  /** Sleeps, unless the run is stopped first. */
+  /** Sleeps, unless the run is stopped first (or was already, while the wait was worked out). */
   #sleep(ms: number): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.max(0, ms));
       function done() {
@@ -538,6 +542,9 @@ export class DemoRun {
         : []),
       ...(during
         ? [{ label: 'Access token lifetime', value: `${during.accessTokenTtlSec} s${forStory}` }]
+        : []),
+      ...(during && this.#changes?.leewayChanged
+        ? [{ label: 'Server clock leeway', value: `${during.clockToleranceSec} s${forStory}` }]
         : []),
       ...this.parts.map(({ part }) => ({
         label: part.title,

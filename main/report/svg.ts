@@ -11,7 +11,6 @@ const LANE_WIDTH = 240;
 const MARGIN = 16;
 const HEADER = 64;
 const ROW = 42;
-const LINE = 17;
 /**
  * Under a failed arrow, a marker only: the diagram is scaled down to fit a presenter's screen,
  * where a paragraph would shrink past reading. The cause and the fix are told in full under
@@ -20,9 +19,14 @@ const LINE = 17;
  */
 export const FAILURE_MARKER = '✗ Failed here: see “What went wrong”';
 const FAILURE_ROW = 30;
-/** A server decision's words fit its box in up to this many lines of this many characters. */
-const NOTE_LINES = 4;
-const NOTE_WRAP = 30;
+/**
+ * A server decision's box spans two lanes (the row holds nothing else), so its words are set at
+ * the arrows' size and read whole: a security reviewer reads exactly these. They wrap onto as
+ * many lines as they need, of at most NOTE_WRAP characters; the row grows to fit.
+ */
+const NOTE_WIDTH = LANE_WIDTH * 2 - 8;
+const NOTE_WRAP = 50;
+const NOTE_LINE = 19;
 const WAIT_ROW = 40;
 
 export const escapeXml = (text: string): string =>
@@ -31,16 +35,22 @@ export const escapeXml = (text: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-/** Splits text into lines of at most `width` characters, at spaces where it can. */
+/**
+ * Splits text into lines of at most `width` characters, at spaces where it can; a longer word
+ * (a URL) is broken across lines, never cut short.
+ */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const piece = word.length > width ? `${word.slice(0, width - 1)}…` : word;
-    if (line && line.length + 1 + piece.length > width) {
-      lines.push(line);
-      line = piece;
-    } else line = line ? `${line} ${piece}` : piece;
+    const chars = [...word];
+    for (let at = 0; at < chars.length; at += width) {
+      const piece = chars.slice(at, at + width).join('');
+      if (line && line.length + 1 + piece.length > width) {
+        lines.push(line);
+        line = piece;
+      } else line = line ? `${line} ${piece}` : piece;
+    }
   }
   if (line) lines.push(line);
   return lines;
@@ -59,7 +69,7 @@ const STYLE = `
 .seq-failed line,.seq-failed path{stroke:#b3261e}
 .seq-failed .seq-label{fill:#b3261e;font-weight:650}
 .seq-note{fill:#e3f4e8;stroke:#126b34}
-.seq-note-text{font-size:12.5px}
+.seq-failed .seq-note-text,.seq-refused .seq-note-text{font-weight:500}
 .seq-failed .seq-note,.seq-refused .seq-note{fill:#fde7e5;stroke:#b3261e}
 .seq-failure-text{fill:#b3261e;font-size:22px;font-weight:650}
 .seq-hit{fill:transparent;stroke:none}
@@ -77,13 +87,6 @@ export interface SvgOptions {
   idPrefix?: string;
   /** Waits between arrows (a token expiring), drawn as a band across the lanes. */
   interludes?: readonly DemoInterlude[];
-}
-
-/** A decision's words in its box: wrapped, at most NOTE_LINES lines, the last one cut with "…". */
-function noteLines(label: string): string[] {
-  const lines = wrap(label, NOTE_WRAP);
-  if (lines.length <= NOTE_LINES) return lines;
-  return [...lines.slice(0, NOTE_LINES - 1), `${lines[NOTE_LINES - 1]!.slice(0, NOTE_WRAP - 1)}…`];
 }
 
 const clockOf = (iso: string): string => iso.slice(11, 19);
@@ -113,11 +116,9 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
   };
   for (const arrow of diagram.arrows) {
     while (waits[0] && waits[0].after <= arrow.index) drawWait(waits.shift()!);
-    const note = arrow.kind === 'decision' ? noteLines(arrow.label) : [];
-    const height =
-      ROW +
-      (arrow.failure ? FAILURE_ROW : 0) +
-      (note.length ? 14 + Math.max(0, note.length - 2) * LINE : 0);
+    const note = arrow.kind === 'decision' ? wrap(arrow.label, NOTE_WRAP) : [];
+    const noteHeight = note.length * NOTE_LINE + 12;
+    const height = (note.length ? noteHeight + 12 : ROW) + (arrow.failure ? FAILURE_ROW : 0);
     const classes = ['seq-arrow', `seq-${arrow.kind}`, `seq-${arrow.outcome}`].join(' ');
     const label = escapeXml(arrow.label);
     const body: string[] = [
@@ -127,13 +128,13 @@ export function renderSequenceSvg(diagram: SequenceDiagram, options: SvgOptions 
     const x2 = laneX[arrow.to];
     const lineY = y + 28;
     if (arrow.kind === 'decision') {
-      const lines = note;
-      const boxW = LANE_WIDTH - 8;
+      // Centred on its lane where the diagram allows, else against the nearer edge.
+      const left = Math.min(Math.max(x1 - NOTE_WIDTH / 2, MARGIN), width - MARGIN - NOTE_WIDTH);
       body.push(
-        `<rect class="seq-note" x="${x1 - boxW / 2}" y="${y + 4}" width="${boxW}" height="${lines.length * LINE + 14}" rx="6"/>`,
-        ...lines.map(
+        `<rect class="seq-note" x="${left}" y="${y + 6}" width="${NOTE_WIDTH}" height="${noteHeight}" rx="6"/>`,
+        ...note.map(
           (l, i) =>
-            `<text class="seq-label seq-note-text" x="${x1}" y="${y + 20 + i * LINE}" text-anchor="middle">${escapeXml(l)}</text>`,
+            `<text class="seq-label seq-note-text" x="${left + NOTE_WIDTH / 2}" y="${y + 25 + i * NOTE_LINE}" text-anchor="middle">${escapeXml(l)}</text>`,
         ),
       );
     } else if (arrow.from === arrow.to) {

@@ -12,6 +12,8 @@ export interface ServerSettings {
   cacheTtlSec: number;
   /** Client IDs whose tokens are accepted; empty accepts any client of the issuer. */
   allowedClientIds: string[];
+  /** How long past a JWT's exp (and before its nbf/iat) it is still accepted, for clock skew. */
+  clockToleranceSec: number;
 }
 
 export type SettingsValidation =

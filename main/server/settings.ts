@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ServerSettings, SettingsValidation } from './settings-types';
 import {
+  DEFAULT_CLOCK_TOLERANCE_SEC,
   DEFAULT_SCOPES_SUPPORTED,
   DEFAULT_VERIFICATION_CACHE_TTL_MS,
   isHttpUrl,
@@ -19,6 +20,8 @@ export const SANDBOX_ISSUER = 'sandbox';
 
 /** Longest cache window one may choose: past that a revoked token would live on for too long. */
 export const MAX_CACHE_TTL_SEC = 300;
+/** Most clock leeway one may choose: past that an expired token would live on for too long. */
+export const MAX_CLOCK_TOLERANCE_SEC = 300;
 
 export const serverSettingsSchema = z.object({
   /** `sandbox`, or an issuer URL such as https://<tenant>.logto.app/oidc. */
@@ -53,6 +56,13 @@ export const serverSettingsSchema = z.object({
   allowedClientIds: z
     .array(z.string().trim().min(1, 'A client ID cannot be empty.').max(200))
     .default([]),
+  /** RFC 7519 §4.1.4 allows "some small leeway" for clock skew between issuer and server. */
+  clockToleranceSec: z
+    .number({ error: 'The clock leeway is a number of seconds, such as 30.' })
+    .int('The clock leeway is a whole number of seconds.')
+    .min(0, 'The clock leeway cannot be negative (0 trusts the clocks to agree exactly).')
+    .max(MAX_CLOCK_TOLERANCE_SEC, `The clock leeway is at most ${MAX_CLOCK_TOLERANCE_SEC} s.`)
+    .default(DEFAULT_CLOCK_TOLERANCE_SEC),
 });
 
 export type { ServerSettings, SettingsValidation } from './settings-types';
@@ -94,6 +104,7 @@ export function serverOptionsFrom(
   | 'scopesSupported'
   | 'verificationCacheTtlMs'
   | 'allowedClientIds'
+  | 'clockToleranceSec'
 > {
   return {
     issuer: issuerUrl,
@@ -103,5 +114,6 @@ export function serverOptionsFrom(
     scopesSupported: settings.scopesSupported,
     verificationCacheTtlMs: settings.cacheTtlSec * 1000,
     allowedClientIds: settings.allowedClientIds,
+    clockToleranceSec: settings.clockToleranceSec,
   };
 }

@@ -25,6 +25,8 @@ export interface RunningMcpServer {
   scopesSupported: string[];
   verificationCacheTtlMs: number;
   allowedClientIds: string[];
+  /** Leeway for exp/nbf/iat, in seconds (RFC 7519 §4.1.4). */
+  clockToleranceSec: number;
   /** Whether tokens can be verified with the issuer right now. */
   issuerStatus(): IssuerStatus;
   /** Resolves once the first look at the issuer is over, whatever it found. */
@@ -92,6 +94,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     scopesSupported: config.scopesSupported,
     verificationCacheTtlMs: config.verificationCacheTtlMs,
     allowedClientIds: config.allowedClientIds,
+    clockToleranceSec: config.clockToleranceSec,
     issuerStatus: () => mcpApp.issuerHealth?.status() ?? unused,
     issuerChecked: async () => {
       const health = mcpApp.issuerHealth;

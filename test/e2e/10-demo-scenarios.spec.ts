@@ -106,14 +106,14 @@ test('two people: the server requires whoami:read for the story; bob gets its 40
 test("a token's life: a real expiry judged by the server, refresh, sign out, each with the server's verdict", async ({
   app: page,
 }, testInfo) => {
-  // The sandbox's tokens live 70 s for this story, and the server allows 30 s of clock skew.
-  test.setTimeout(300_000);
+  // The sandbox's tokens live 20 s for this story, and the server allows no clock leeway.
+  test.setTimeout(180_000);
   const seen: SignedIn = { codes: [] };
   await startScenario(page, "A token's life");
   const stage = page.getByRole('dialog', { name: /^Presenting:/ });
-  await expect(stage.getByRole('region', { name: 'The sandbox for this story' })).toContainText(
-    /access tokens that live 70 s \(normally 3600 s\)/,
-  );
+  const setup = stage.getByRole('region', { name: 'The sandbox for this story' });
+  await expect(setup).toContainText(/access tokens that live 20 s \(normally 3600 s\)/);
+  await expect(setup).toContainText(/allows no clock leeway past a token's expiry \(normally 30 s/);
   expect(await nextUntil(page)).toBe('browser');
   await signInWhenAsked(page, 'alice', false, seen);
   expect(await nextUntil(page, { heading: /Waiting for the access token to expire/ })).toBe(
@@ -121,13 +121,15 @@ test("a token's life: a real expiry judged by the server, refresh, sign out, eac
   );
   // The countdown is visible and ticks down.
   const timer = stage.getByRole('timer');
-  await expect(timer).toContainText(/1:[0-3]\d until the server must refuse the token/);
+  // About 20 s: the token's life, no leeway, a second's margin; not the minute and a half it was.
+  await expect(timer).toContainText(/0:[12]\d until the server must refuse the token/);
+  await expect(stage.getByText(/The server allows no leeway/)).toBeVisible();
   const first = await timer.textContent();
   await page.waitForTimeout(1_500);
   expect(await timer.textContent()).not.toBe(first);
   await snap(page, testInfo, '10-token-life-countdown');
 
-  expect(await nextUntil(page, { timeoutMs: 180_000 })).toBe('end');
+  expect(await nextUntil(page, { timeoutMs: 90_000 })).toBe('end');
   await expect(stage.getByRole('heading', { name: /the result/ })).toBeVisible();
   // The server's verdicts: the expired token refused, the revoked one still accepted until exp.
   await expect(stage).toContainText(

@@ -320,6 +320,23 @@ describe('the flow engine', () => {
     await flow.close();
   });
 
+  it('a short-lived token (20 s) is used, not refreshed before every call: the margin is a tenth of its life', async () => {
+    host = await startEngineHost();
+    host.setPerson(ALICE);
+    sandbox.issuer.setAccessTokenTtl(20);
+    try {
+      const flow = host.flow(settingsFor(sandbox, { refreshTokens: true }));
+      const { session } = await flow.run();
+      expect(session?.expiresAt).toBeLessThanOrEqual(Date.now() + 20_000);
+      expect((await flow.callTool()).structuredContent).toMatchObject({ verifiedBy: 'jwt' });
+      await flow.close();
+      // A fixed minute's margin would have refreshed it before the call.
+      expect(sessionSteps(host.recorder)).toEqual([]);
+    } finally {
+      sandbox.issuer.setAccessTokenTtl(undefined);
+    }
+  });
+
   it('reuses a stored session: connecting again skips the sign-in', async () => {
     host = await startEngineHost();
     host.setPerson(ALICE);

@@ -1,5 +1,6 @@
 /**
- * A scenario's changes to the sandbox (the server's required scopes, the token lifetime) last for
+ * A scenario's changes to the sandbox (the server's required scopes and clock leeway, the token
+ * lifetime) last for
  * its own run only: the user's exact settings come back when the run ends, fails, is stopped or
  * the app closes; settings the user changed meanwhile are left alone.
  */
@@ -13,8 +14,6 @@ import { DemoRun, type DemoHost } from '../../main/report/demo-runner';
 import { applySandboxChanges, type SandboxControls } from '../../main/report/sandbox-changes';
 import type { DemoTarget } from '../../main/report/target';
 import { scenarioById, type Scenario } from '../../main/report/scenarios';
-import { arrowsBefore, LANES, type SequenceArrow } from '../../main/report/sequence';
-import { renderSequenceSvg } from '../../main/report/svg';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from '../../main/server';
 
 /** The user's own settings: not the defaults, so a restore to defaults would show. */
@@ -59,7 +58,11 @@ describe('applySandboxChanges', () => {
     expect(state.ttl).toBe(70);
     expect(changes.told.join(' ')).toMatch(/now requires whoami:read.*your settings: profile:read/);
     expect(changes.told.join(' ')).toMatch(/live 70 s \(normally 3600 s\)/);
-    expect(changes.during).toEqual({ requiredScopes: ['whoami:read'], accessTokenTtlSec: 70 });
+    expect(changes.during).toEqual({
+      requiredScopes: ['whoami:read'],
+      accessTokenTtlSec: 70,
+      clockToleranceSec: 30,
+    });
 
     expect(await changes.restore()).toEqual({ restored: true });
     expect(state.settings).toEqual(USERS);
@@ -67,6 +70,21 @@ describe('applySandboxChanges', () => {
     // Twice is once: the settings are applied back a single time.
     await changes.restore();
     expect(state.applied).toHaveLength(2);
+  });
+
+  it('lowers the server’s clock leeway with the scopes in one restart, says so, and restores it', async () => {
+    const { state, controls } = fakeControls();
+    const changes = await applySandboxChanges(controls, {
+      requiredScopes: ['whoami:read'],
+      clockToleranceSec: 0,
+    });
+    expect(state.applied).toHaveLength(1);
+    expect(state.settings).toMatchObject({ requiredScopes: ['whoami:read'], clockToleranceSec: 0 });
+    expect(changes.told.join(' ')).toMatch(/allows no clock leeway .*\(normally 30 s/);
+    expect(changes.during.clockToleranceSec).toBe(0);
+    expect(changes.leewayChanged).toBe(true);
+    await changes.restore();
+    expect(state.settings).toEqual(USERS);
   });
 
   it('changes nothing when the server already requires the scope', async () => {
@@ -173,7 +191,10 @@ function fakeHost(opts: {
       },
     }),
     sandboxControls: controls,
-    serverClockLeewaySec: 0,
+    // The running server's, as the app's host reads it: what the story set, if it set one.
+    get serverClockLeewaySec() {
+      return state.settings.clockToleranceSec;
+    },
     sandbox: {
       issuer: 'http://127.0.0.1:1/oidc',
       mcpUrl: 'http://localhost:2/mcp',
@@ -203,38 +224,6 @@ const SANDBOX: DemoTarget = {
 const twoPeople = scenarioById('two-people')!;
 const tokenLife = scenarioById('token-life')!;
 
-describe('a wait in the picture', () => {
-  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-  const arrows: SequenceArrow[] = [0, 1, 50, 51].map((s, index) => ({
-    index,
-    seq: index,
-    kind: 'request',
-    from: 'client',
-    to: 'server',
-    label: `arrow ${index}`,
-    at: at(s),
-    outcome: 'ok',
-  }));
-  const wait = {
-    from: at(2),
-    until: at(40),
-    title: 'Waiting for the access token to expire',
-    narration: '',
-  };
-
-  it('sits before the first arrow drawn after it began, by time', () => {
-    expect(arrowsBefore(arrows, wait.from)).toBe(2);
-    expect(arrowsBefore(arrows, at(60))).toBe(4);
-    const svg = renderSequenceSvg(
-      { lanes: LANES, arrows, steps: {}, exchanges: {} },
-      { interludes: [wait] },
-    );
-    const order = [...svg.matchAll(/data-(arrow|after)="(\d+)"/g)].map((m) => `${m[1]}${m[2]}`);
-    expect(order).toEqual(['arrow0', 'arrow1', 'after2', 'arrow2', 'arrow3']);
-    expect(svg).toContain('Waiting for the access token to expire, until 00:00:40 UTC');
-  });
-});
-
 describe('a demo run and the sandbox', () => {
   it('puts the user’s settings back when the run fails', async () => {
     const { host, state } = fakeHost({ connectFails: true });
@@ -258,8 +247,14 @@ describe('a demo run and the sandbox', () => {
     const run = new DemoRun(tokenLife, true, host, SANDBOX);
     const done = run.run();
     await expect.poll(() => run.view(false).beats.some((b) => b.kind === 'wait')).toBe(true);
-    expect(state.ttl).toBe(70);
+    expect(state.ttl).toBe(20);
+    expect(state.settings.clockToleranceSec).toBe(0);
     const wait = run.view(false).beats.find((b) => b.kind === 'wait')!;
+    expect(wait.narration).toMatch(/allows no leeway/);
+    expect(run.view(false).settings).toContainEqual({
+      label: 'Server clock leeway',
+      value: '0 s (for this story)',
+    });
     expect(Date.parse(wait.until!)).toBeGreaterThan(Date.now() + 50_000);
     // The wait is told (a countdown beat), drawn (a band in the picture) and kept in the report.
     const reopened = readReportHtml(renderReportHtml(run.view(false)));
@@ -271,6 +266,7 @@ describe('a demo run and the sandbox', () => {
     await done;
     expect(checks()).toBe(0);
     expect(state.ttl).toBeUndefined();
+    expect(state.settings).toEqual(USERS);
     expect(run.view(false).status).toBe('done');
   });
 
@@ -329,7 +325,7 @@ describe('a demo run and the sandbox', () => {
     const { host, state } = fakeHost({ ttlMs: 60_000 });
     const demo = createDemoApi(host);
     await demo.api.startDemo('token-life', { presenter: true });
-    await expect.poll(() => state.ttl).toBe(70);
+    await expect.poll(() => state.ttl).toBe(20);
     await demo.api.startDemo('two-people', { presenter: true });
     await demo.close();
     expect(state.settings).toEqual(USERS);

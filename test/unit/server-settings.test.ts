@@ -7,7 +7,7 @@ import {
 import { settingsFromFlags } from '../../main/cli/server-flags';
 
 describe('server settings', () => {
-  it('default to the sandbox, the default resource, auto verification and a 10 s cache', () => {
+  it('default to the sandbox, the default resource, auto verification, a 10 s cache and 30 s of clock leeway', () => {
     expect(DEFAULT_SERVER_SETTINGS).toEqual({
       issuer: 'sandbox',
       resource: '',
@@ -16,6 +16,7 @@ describe('server settings', () => {
       scopesSupported: ['openid', 'profile', 'whoami:read'],
       cacheTtlSec: 10,
       allowedClientIds: [],
+      clockToleranceSec: 30,
     });
   });
 
@@ -55,6 +56,20 @@ describe('server settings', () => {
     expect(byPath['allowedClientIds.0']).toMatch(/cannot be empty/);
   });
 
+  it('refuse a negative, fractional or long clock leeway; 0 trusts the clocks to agree', () => {
+    const issue = (value: unknown) => {
+      const result = validateServerSettings({ clockToleranceSec: value });
+      return result.ok ? undefined : result.issues[0];
+    };
+    expect(issue(-1)).toMatchObject({ path: 'clockToleranceSec', message: /cannot be negative/ });
+    expect(issue(1.5)?.message).toMatch(/whole number/);
+    expect(issue(301)?.message).toMatch(/at most 300 s/);
+    expect(validateServerSettings({ clockToleranceSec: 0 })).toMatchObject({
+      ok: true,
+      settings: { clockToleranceSec: 0 },
+    });
+  });
+
   it('refuse a negative or fractional cache window', () => {
     expect(validateServerSettings({ cacheTtlSec: -1 }).ok).toBe(false);
     expect(validateServerSettings({ cacheTtlSec: 1.5 }).ok).toBe(false);
@@ -69,6 +84,7 @@ describe('server settings', () => {
       scopesSupported: ['openid', 'profile', 'whoami:read'],
       verificationCacheTtlMs: 10_000,
       allowedClientIds: [],
+      clockToleranceSec: 30,
     });
   });
 });
@@ -82,6 +98,7 @@ describe('server flags', () => {
           issuer: 'https://tenant.logto.app/oidc',
           'require-scope': ['whoami:read'],
           'allow-client': ['a', 'b'],
+          'clock-leeway': '5',
         },
         saved,
       ),
@@ -90,12 +107,16 @@ describe('server flags', () => {
       issuer: 'https://tenant.logto.app/oidc',
       requiredScopes: ['whoami:read'],
       allowedClientIds: ['a', 'b'],
+      clockToleranceSec: 5,
     });
   });
 
   it('name the flag that is wrong', () => {
     expect(() => settingsFromFlags({ 'cache-ttl': 'soon' }, DEFAULT_SERVER_SETTINGS)).toThrow(
       /^--cache-ttl: The cache window is a number of seconds/,
+    );
+    expect(() => settingsFromFlags({ 'clock-leeway': '' }, DEFAULT_SERVER_SETTINGS)).toThrow(
+      /^--clock-leeway: The clock leeway is a number of seconds/,
     );
     expect(() => settingsFromFlags({ verification: 'x' }, DEFAULT_SERVER_SETTINGS)).toThrow(
       /^--verification: /,

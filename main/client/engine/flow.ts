@@ -39,6 +39,7 @@ import {
 import { grantedFromTokens } from './granted-scopes';
 import { FlowStepError, type Finding } from './notes';
 import { decideRecovery, nextAttempts, type RecoveryAttempts } from './recovery';
+import { isExpiring } from './refresh-margin';
 import { EngineOAuthProvider } from './sdk-provider';
 import { sessionFits, type SessionStore, type StoredSession } from './session-store';
 import { SESSION_STEP_IDS, SESSION_STEPS, STEP_IDS, STEPS, type AnyStepId } from './steps';
@@ -47,8 +48,6 @@ import type { FlowResult, SessionSummary, SignOutReport, StepState } from './typ
 export type { FlowResult, SessionSummary, SignOutReport, StepState, StepStatus } from './types';
 
 export { MAX_STEP_UPS } from './recovery';
-/** Refresh proactively when the access token has less than this left. */
-const REFRESH_MARGIN_MS = 60_000;
 const CANCEL_SUSPECTED =
   'It looks like you pressed Cancel on the consent page: the browser came back to this app with no result (what Logto sends on Cancel; any web page could send the same, so the sign-in is still open). Try again, or Stop.';
 
@@ -563,8 +562,7 @@ export class Flow {
 
   private async refreshIfExpiring(): Promise<void> {
     const session = this.state.session;
-    if (!session?.expiresAt || !session.tokens.refresh_token) return;
-    if (session.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    if (!session?.tokens.refresh_token || !isExpiring(session)) return;
     await this.refresh().catch((error: unknown) => {
       this.note({
         level: 'warning',

@@ -210,6 +210,21 @@ export function ServerSettingsForm({ status }: { status: ServerStatus }) {
         )}
       </Field>
       <Field
+        label="Clock leeway (seconds)"
+        hint="How long past its expiry a JWT is still accepted, in case the issuer’s clock and this machine’s disagree."
+        errors={errorsOf('clockToleranceSec')}
+      >
+        {(control) => (
+          <input
+            {...control}
+            className="input input--short"
+            inputMode="numeric"
+            value={form.clockToleranceSec}
+            onChange={(event) => update({ clockToleranceSec: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field
         label="Allowed client IDs"
         hint="Empty: a token the issuer gave any client is accepted. Listed: only tokens issued to these (JWT client_id; opaque tokens through introspection)."
         errors={errorsOf('allowedClientIds')}

@@ -10,6 +10,7 @@ export interface SettingsForm {
   scopesSupported: string;
   cacheTtlSec: string;
   allowedClientIds: string;
+  clockToleranceSec: string;
 }
 
 export function formFromSettings(settings: ServerSettings): SettingsForm {
@@ -23,22 +24,25 @@ export function formFromSettings(settings: ServerSettings): SettingsForm {
     scopesSupported: settings.scopesSupported.join(' '),
     cacheTtlSec: String(settings.cacheTtlSec),
     allowedClientIds: settings.allowedClientIds.join(' '),
+    clockToleranceSec: String(settings.clockToleranceSec),
   };
 }
 
 const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+/** A number field as main's schema sees it: empty is not zero. */
+const seconds = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
 /** What main validates and applies; main's zod schema has the last word on every field. */
 export function inputFromForm(form: SettingsForm): Record<string, unknown> {
-  const ttl = form.cacheTtlSec.trim();
   return {
     issuer: form.trust === 'sandbox' ? 'sandbox' : form.issuerUrl,
     resource: form.resource,
     verification: form.verification,
     requiredScopes: words(form.requiredScopes),
     scopesSupported: words(form.scopesSupported),
-    cacheTtlSec: ttl === '' ? Number.NaN : Number(ttl),
+    cacheTtlSec: seconds(form.cacheTtlSec),
     allowedClientIds: words(form.allowedClientIds),
+    clockToleranceSec: seconds(form.clockToleranceSec),
   };
 }
 
