@@ -52,6 +52,10 @@ export function createDemoHost(deps: {
     refresh: (profileId) => api.session.refresh(profileId),
     signOut: (profileId) => api.session.signOut(profileId),
     subscribe: (listener) => deps.events.subscribe(listener),
+    forgetSession: async (profileId) => {
+      deps.runner.forget(profileId);
+      await deps.sessions.clear(profileId);
+    },
     events: () => deps.recorder.events(),
     cancelFlow: (flowId) => api.flow.cancel(flowId),
     // The old access token stays here, in main; the page and the trace see only its fingerprint.

@@ -36,6 +36,8 @@ export interface DemoHost {
     oldToken?: { status: number; accepted: boolean; explanation: string };
   }>;
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /** Signs the profile out here (no call to the issuer): a part never reuses an earlier run's session. */
+  forgetSession(profileId: string): Promise<void>;
   /** The trace as recorded so far. */
   events(): readonly RecordedEvent[];
   cancelFlow(flowId: string): Promise<void>;
@@ -268,6 +270,7 @@ export class DemoRun {
       clientSecret,
     );
     if (!saved.ok) throw new Error(`The demo profile for “${part.title}” is not valid.`);
+    await this.host.forgetSession(state.profileId);
     state.outcome.clientId = part.profile.clientId;
     if (target.kind === 'sandbox') state.outcome.firstParty = secret !== 'sandbox-third-party';
     const started = await this.host.connect(

@@ -136,6 +136,14 @@ describe('What goes wrong, on a tenant', () => {
     const settings = Object.fromEntries(run.settings.map((s) => [s.label, s.value]));
     expect(settings.Issuer).toBe(issuer);
     expect(settings['Wrong client ID']).toContain(`client ${typoOf('sandbox-native')}`);
+
+    // Played again, the story signs in again: it never picks up the session the last run left.
+    const again = await finished(
+      api,
+      (await api.demo.start('what-goes-wrong', { presenter: false, target })).runId,
+    );
+    expect(opened).toHaveLength(2);
+    expect(again.parts[3]!.outcome.grantedScopes).toEqual([]);
   });
 
   it('refuses what it cannot play, with the fix', async () => {

@@ -167,6 +167,7 @@ function fakeHost(opts: {
       } as FlowView;
     },
     continueFlow: async () => undefined,
+    forgetSession: async () => undefined,
     cancelFlow: async (flowId) => {
       cancelled.push(flowId);
       const profileId = flowId.replace(/^flow-/, '');
