@@ -356,6 +356,8 @@ function Comparison({ parts }: { parts: DemoPartView[] }) {
       (p) =>
         `${p.outcome.clientId ?? '—'}${p.outcome.firstParty === undefined ? '' : p.outcome.firstParty ? ' (first-party)' : ' (third-party)'}`,
     ],
+    // Second: how each part ended is what the room came for, and it stays above the fold.
+    ['Ended', (p) => (p.outcome.failure ? `✗ ${p.outcome.failure.cause}` : p.status)],
     ['Signed in as', (p) => p.signIn?.username ?? 'nobody'],
     ['Consent screen', (p) => (p.signIn?.consent ? 'yes' : 'no')],
     ['Asked for', (p) => p.outcome.requestedScopes.join(' ')],
@@ -372,7 +374,6 @@ function Comparison({ parts }: { parts: DemoPartView[] }) {
         return `${String(w.subject ?? '?')} · scopes: ${scopes || 'none'}`;
       },
     ],
-    ['Ended', (p) => (p.outcome.failure ? `✗ ${p.outcome.failure.cause}` : p.status)],
   ];
   return (
     <table className="demo-compare">
