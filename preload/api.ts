@@ -97,6 +97,8 @@ export interface ProfileView {
   profile: Profile;
   /** Tokens are stored for this profile. */
   signedIn: boolean;
+  /** Made by a demo run for one of its parts, not by the user: the sidebar folds these away. */
+  demo?: true;
 }
 
 export type ValidationResult =

@@ -7,7 +7,6 @@ import type { Profile } from '../profiles/schema';
 import { secretKeys, type SecretStore } from '../profiles/secret-store';
 import type { SessionStore } from '../client/engine/session-store';
 import { createDemoApi, DemoApiError } from '../report/demo-api';
-import { DEMO_PROFILE_PREFIX } from '../report/demo-runner';
 import type { DemoTarget, TenantProfile } from '../report/target';
 import { trustsSandbox } from '../server';
 import { fetchWithTimeout } from '../shared/fetch-with-timeout';
@@ -129,11 +128,8 @@ export function createDemoHost(deps: {
       };
     },
     targets: async () =>
-      (await api.profiles.list()).flatMap(({ profile }) =>
-        profile.kind === 'custom' &&
-        profile.issuer &&
-        profile.clientId &&
-        !profile.id.startsWith(DEMO_PROFILE_PREFIX)
+      (await api.profiles.list()).flatMap(({ profile, demo }) =>
+        profile.kind === 'custom' && profile.issuer && profile.clientId && !demo
           ? [{ profileId: profile.id, name: profile.name, issuer: profile.issuer }]
           : [],
       ),
@@ -189,7 +185,7 @@ export function createDemoHost(deps: {
     if (bundled && !sameIssuer(stack.server.issuer, profile.issuer))
       throw new DemoApiError(
         `The bundled server trusts ${stack.server.issuer}, not ${profile.issuer}: every part would end at that mismatch instead of its own mistake.`,
-        `Make the bundled server trust “${profile.name}”’s issuer (Server tab, or Connect offers it), then start the story again.`,
+        `Make the bundled server trust the issuer of “${profile.name}” (the offer on the story’s card, or the Server tab), then start the story again.`,
         'server_not_on_target',
       );
     const clientSecret = profile.hasClientSecret

@@ -9,6 +9,7 @@ import { fetchWithTimeout } from '../shared/fetch-with-timeout';
 import { sandboxInfo, type BundledStack } from '../stack';
 import { ApiError, toApiError } from './api-error';
 import type { EventHub } from './event-hub';
+import { DEMO_PROFILE_PREFIX } from '../report/demo-runner';
 
 export interface ProfileLookup {
   profileOrThrow(profileId: string): Promise<Profile>;
@@ -56,6 +57,7 @@ export function createProfilesApi(deps: {
         profiles.map(async (profile) => ({
           profile,
           signedIn: !!(await lookup.sessionOf(profile)),
+          ...(profile.id.startsWith(DEMO_PROFILE_PREFIX) && { demo: true as const }),
         })),
       );
     },

@@ -205,7 +205,7 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
   const playOn = card.getByRole('combobox', { name: /Play on/ });
   await expect(playOn).toHaveValue('');
   await playOn.selectOption({ label: `My tenant (${new URL(issuer).host})` });
-  await expect(card).toContainText('Played with “My tenant”’s client');
+  await expect(card).toContainText('Played with the client of “My tenant”');
   await expect(card).not.toContainText('alice');
   await snap(page, testInfo, '10-what-goes-wrong-tenant-choice');
   await card.getByRole('button', { name: 'Run “What goes wrong”' }).click();
@@ -223,4 +223,33 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
   await expect(ended).toContainText(/invalid_target|resource indicator/i);
   await expect(ended).toContainText(/whoami:read/);
   await snap(page, testInfo, '10-what-goes-wrong-tenant-side-by-side');
+  await page.getByRole('button', { name: 'Exit presenter' }).click();
+
+  // The run's own profiles are folded away under their own heading, apart from the user's.
+  const sidebar = page.getByRole('navigation', { name: 'Profiles' });
+  await expect(sidebar.getByText(/^Made by demo runs \(\d+\)$/)).toBeVisible();
+  await expect(sidebar.getByRole('button', { name: /Demo: wrong client ID/ })).toBeHidden();
+  await expect(sidebar.getByRole('button', { name: /My tenant/ })).toBeVisible();
+
+  // A tenant the bundled server does not trust: the card offers the trust, and Run says why not.
+  await page.getByRole('button', { name: /New profile/ }).click();
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Other tenant');
+  await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(OTHER_ISSUER);
+  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill('abc123');
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+  await openTab(page, 'Demo');
+  await card
+    .getByRole('combobox', { name: /Play on/ })
+    .selectOption({ label: `Other tenant (${new URL(OTHER_ISSUER).host})` });
+  await expect(
+    card.getByRole('button', { name: 'Make the bundled server trust this issuer' }),
+  ).toBeVisible();
+  await card.getByRole('button', { name: 'Run “What goes wrong”' }).click();
+  const refused = page.getByRole('alert').filter({ hasText: 'Could not do that' });
+  await expect(refused).toContainText(`not ${OTHER_ISSUER}`);
+  await expect(refused).toContainText(/Make the bundled server trust the issuer of “Other tenant”/);
+  await snap(page, testInfo, '10-what-goes-wrong-tenant-untrusted');
 });
+
+const OTHER_ISSUER = 'https://other-tenant.example.invalid/oidc';

@@ -136,6 +136,10 @@ describe('What goes wrong, on a tenant', () => {
     const settings = Object.fromEntries(run.settings.map((s) => [s.label, s.value]));
     expect(settings.Issuer).toBe(issuer);
     expect(settings['Wrong client ID']).toContain(`client ${typoOf('sandbox-native')}`);
+    // Its report opens again for a replay: a tenant's sign-in has no published password.
+    const replay = await api.demo.openReport(await api.demo.exportReport(run.runId));
+    expect(replay.title).toBe(run.title);
+    expect(replay.parts[3]!.signIn).toEqual(permission!.signIn);
 
     // Played again, the story signs in again: it never picks up the session the last run left.
     const again = await finished(

@@ -124,7 +124,7 @@ export function DemoView() {
               <p>{target && s.onTenant ? s.onTenant.summary : s.summary}</p>
               <p className="muted">
                 {target
-                  ? `Played with “${target.name}”’s client at ${hostOf(target.issuer)}. For the last part, sign in as one of its users who lacks the API permission.`
+                  ? `Played with the client of “${target.name}”, at ${hostOf(target.issuer)}. For the last part, sign in as one of its users who lacks the API permission.`
                   : s.signIns.length
                     ? `Sign in as ${s.signIns.map((u) => `${u.username} / ${u.password}`).join(', then ')}.`
                     : 'No browser needed.'}

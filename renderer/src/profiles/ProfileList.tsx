@@ -21,50 +21,60 @@ export function ProfileList() {
     });
   };
   const items = [
-    ...profiles,
+    ...profiles.filter((view) => !view.demo),
     ...(draft ? [{ profile: draft, signedIn: false, isDraft: true as const }] : []),
   ];
+  // A demo run's profiles are its own: folded away, unless one of them is the one on screen.
+  const demos = profiles.filter((view) => view.demo);
+  const item = (view: (typeof items)[number]) => {
+    const { profile } = view;
+    const flow = latestFlow(profile.id);
+    const busy = flow?.status === 'running' || flow?.status === 'paused';
+    const state =
+      'isDraft' in view
+        ? 'not saved yet'
+        : busy
+          ? 'signing in…'
+          : view.signedIn
+            ? 'signed in'
+            : 'signed out';
+    const selected = profile.id === selectedId;
+    return (
+      <li key={profile.id}>
+        <button
+          type="button"
+          className={`profile-item${selected ? ' profile-item--selected' : ''}`}
+          aria-current={selected ? 'true' : undefined}
+          onClick={() => select(profile.id)}
+        >
+          <span className="profile-item__name">{profile.name}</span>
+          <span className="profile-item__meta">
+            <span
+              className={`dot${view.signedIn ? ' dot--ok' : busy ? ' dot--busy' : ''}`}
+              aria-hidden="true"
+            />
+            {state}
+            {profile.kind === 'sandbox' && <span className="badge">sandbox</span>}
+          </span>
+        </button>
+      </li>
+    );
+  };
   return (
     <nav className="profile-list" aria-labelledby="profiles-heading">
       <h2 id="profiles-heading" className="sidebar__heading">
         Profiles
       </h2>
-      <ul>
-        {items.map((view) => {
-          const { profile } = view;
-          const flow = latestFlow(profile.id);
-          const busy = flow?.status === 'running' || flow?.status === 'paused';
-          const state =
-            'isDraft' in view
-              ? 'not saved yet'
-              : busy
-                ? 'signing in…'
-                : view.signedIn
-                  ? 'signed in'
-                  : 'signed out';
-          const selected = profile.id === selectedId;
-          return (
-            <li key={profile.id}>
-              <button
-                type="button"
-                className={`profile-item${selected ? ' profile-item--selected' : ''}`}
-                aria-current={selected ? 'true' : undefined}
-                onClick={() => select(profile.id)}
-              >
-                <span className="profile-item__name">{profile.name}</span>
-                <span className="profile-item__meta">
-                  <span
-                    className={`dot${view.signedIn ? ' dot--ok' : busy ? ' dot--busy' : ''}`}
-                    aria-hidden="true"
-                  />
-                  {state}
-                  {profile.kind === 'sandbox' && <span className="badge">sandbox</span>}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <ul>{items.map(item)}</ul>
+      {demos.length > 0 && (
+        <details
+          className="profile-list__demo"
+          open={demos.some((view) => view.profile.id === selectedId)}
+        >
+          <summary>Made by demo runs ({demos.length})</summary>
+          <ul>{demos.map(item)}</ul>
+        </details>
+      )}
       <button
         type="button"
         className="button button--secondary button--block"
