@@ -3,6 +3,7 @@
  * presenter would: Next through the story, open the browser when the app pauses for it, sign in
  * there. Screenshots of what the room sees go to test-results/e2e/screens/.
  */
+import type { Page } from '@playwright/test';
 import { freshHostPerFile, expect, openTab, snap, test } from './fixtures';
 import {
   backUntil,
@@ -193,12 +194,7 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
   // A profile of the user's whose issuer is the sandbox's, by its URL: a tenant as far as the
   // app can tell, which the bundled server already trusts.
   const issuer = (await page.locator('dt:text-is("Issuer") + dd').first().innerText()).trim();
-  await page.getByRole('button', { name: /New profile/ }).click();
-  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('My tenant');
-  await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(issuer);
-  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill('sandbox-native');
-  await page.getByRole('button', { name: 'Create profile' }).click();
-  await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+  await createProfile(page, 'My tenant', issuer, 'sandbox-native');
 
   await openTab(page, 'Demo');
   const card = page.getByRole('listitem').filter({ hasText: 'What goes wrong' });
@@ -232,12 +228,7 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
   await expect(sidebar.getByRole('button', { name: /My tenant/ })).toBeVisible();
 
   // A tenant the bundled server does not trust: the card offers the trust, and Run says why not.
-  await page.getByRole('button', { name: /New profile/ }).click();
-  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Other tenant');
-  await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(OTHER_ISSUER);
-  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill('abc123');
-  await page.getByRole('button', { name: 'Create profile' }).click();
-  await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+  await createProfile(page, 'Other tenant', OTHER_ISSUER, 'abc123');
   await openTab(page, 'Demo');
   await card
     .getByRole('combobox', { name: /Play on/ })
@@ -253,3 +244,13 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
 });
 
 const OTHER_ISSUER = 'https://other-tenant.example.invalid/oidc';
+
+/** A profile of the user's, made in the sidebar as a person would, left on screen. */
+async function createProfile(page: Page, name: string, issuer: string, clientId: string) {
+  await page.getByRole('button', { name: /New profile/ }).click();
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+  await page.getByRole('textbox', { name: 'Issuer', exact: true }).fill(issuer);
+  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill(clientId);
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('button', { name: 'Save profile' })).toBeVisible();
+}
