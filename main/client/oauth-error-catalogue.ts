@@ -5,6 +5,7 @@
  * entry with what it knows (the client ID, the redirect URI, the resource) via `explain`.
  * Logto's own descriptions are in docs/logto.md.
  */
+import { loopbackUrl, uriToRegister } from './redirect/uri-to-register';
 
 /** What the engine knows when it words an error for this sign-in. */
 export interface OAuthErrorContext {
@@ -168,7 +169,7 @@ const ENTRIES: OAuthErrorEntry[] = [
     specRef: 'RFC 6749 §5.2',
     explain: (ctx, said) => ({
       message: `The issuer does not know the client ID ${ctx.clientId ?? ''}${said}.`,
-      fix: `Copy the App ID of your Logto app (Console → Applications → your app) into Client ID. For a desktop app, create a Native app and register the redirect URI ${ctx.redirectUri ?? ''}.`,
+      fix: `Copy the App ID of your Logto app (Console → Applications → your app) into Client ID. For a desktop app, create a Native app and register the redirect URI ${ctx.redirectUri ? uriToRegister(ctx.redirectUri, ctx.fixedRedirectPort) : 'this app shows'}.`,
     }),
   },
   {
@@ -248,13 +249,11 @@ export function redirectUriFix(
   fixedPort: number | undefined,
 ): string {
   const app = `Logto Console → Applications → ${clientId ?? 'your app'} → Redirect URIs`;
-  const url = redirectUri ? URL.parse(redirectUri) : null;
-  const loopback =
-    url?.protocol === 'http:' && /^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname);
-  if (!url || !loopback) {
+  const url = loopbackUrl(redirectUri);
+  if (!url) {
     return `In ${app}, add exactly ${redirectUri ?? 'the redirect URI'} and save (a desktop app should be a Native app).`;
   }
-  const portless = `${url.protocol}//${url.hostname}${url.pathname}`;
+  const portless = uriToRegister(url.href);
   if (fixedPort !== undefined) {
     return `In ${app}, add exactly ${url.protocol}//${url.hostname}:${fixedPort}${url.pathname} (this profile's fixed redirect port) and save. On a Native app the portless ${portless} covers every port.`;
   }

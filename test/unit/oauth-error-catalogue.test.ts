@@ -38,6 +38,19 @@ describe('the one catalogue of OAuth errors', () => {
     expect(explained.fix).toMatch(/App ID.*Native app.*http:\/\/127\.0\.0\.1\/callback/);
   });
 
+  it('an unknown client is told the redirect URI to register without this launch’s port', () => {
+    const context = { clientId: 'abc123', redirectUri: 'http://127.0.0.1:39471/callback' };
+    const error = { error: 'invalid_client' };
+    // The port changes at every launch; a Native app matches the portless URI on any port.
+    expect(explainOAuthError(error, context).fix).toMatch(
+      /register the redirect URI http:\/\/127\.0\.0\.1\/callback\.$/,
+    );
+    // A profile with a fixed port registers exactly that port.
+    expect(explainOAuthError(error, { ...context, fixedRedirectPort: 53123 }).fix).toMatch(
+      /register the redirect URI http:\/\/127\.0\.0\.1:53123\/callback\.$/,
+    );
+  });
+
   it('a code it does not know (or an Object property name) gets the generic wording', () => {
     expect(oauthErrorEntry('constructor')).toBeUndefined();
     expect(oauthErrorEntry('__proto__')).toBeUndefined();

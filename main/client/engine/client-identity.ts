@@ -11,6 +11,7 @@ import type {
   OAuthClientMetadata,
 } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { uriToRegister } from '../redirect/uri-to-register';
 import { FLOW_ERROR } from './error-codes';
 import { FlowStepError, type Finding } from './notes';
 
@@ -35,13 +36,10 @@ export function clientMetadataFor(
   };
 }
 
-/** What to register at a Native app: a loopback URI without its port (any port matches, RFC 8252 §7.3). */
-export function registrableRedirectUri(redirectUri: string): string {
-  const url = URL.parse(redirectUri);
-  if (url?.protocol !== 'http:' || !/^(127\.0\.0\.1|localhost|\[::1\])$/.test(url.hostname)) {
-    return redirectUri;
-  }
-  return `${url.protocol}//${url.hostname}${url.pathname} (no port: a Native app matches it on any port)`;
+/** What to register at a Native app, said so a person knows why the port is missing. */
+function registrableRedirectUri(redirectUri: string): string {
+  const uri = uriToRegister(redirectUri);
+  return uri === redirectUri ? uri : `${uri} (no port: a Native app matches it on any port)`;
 }
 
 const isHttpsUrl = (value: string) => {

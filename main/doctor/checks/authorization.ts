@@ -15,7 +15,7 @@ import {
 } from '../../client/engine/authorization';
 import { FlowStepError } from '../../client/engine/notes';
 import { LOOPBACK_CALLBACK_PATH, LOOPBACK_HOST } from '../../client/redirect/loopback-listener';
-import { isLoopbackHostname } from '../../server/config';
+import { loopbackUrl, uriToRegister } from '../../client/redirect/uri-to-register';
 import type { Check, DoctorInput } from '../types';
 import { messageOf, type DoctorContext } from '../context';
 import type { IssuerDocument } from './issuer';
@@ -83,10 +83,8 @@ const check = (c: Omit<Check, 'group'>): Check => ({ group: 'authorization', ...
 
 /** Loopback: register it without a port (Native apps match any port). Anything else: exactly. */
 function redirectFix(redirectUri: string): string {
-  const url = URL.parse(redirectUri);
-  const loopback = url && url.protocol === 'http:' && isLoopbackHostname(url.hostname);
-  return loopback
-    ? `In Logto Console → Applications → your app → Redirect URIs, add http://${url.hostname}${url.pathname} (no port): a Native app accepts it on any port. An SPA or Traditional web app matches exactly, port included; a desktop client should use a Native app.`
+  return loopbackUrl(redirectUri)
+    ? `In Logto Console → Applications → your app → Redirect URIs, add ${uriToRegister(redirectUri)} (no port): a Native app accepts it on any port. An SPA or Traditional web app matches exactly, port included; a desktop client should use a Native app.`
     : `In Logto Console → Applications → your app → Redirect URIs, add exactly ${redirectUri}.`;
 }
 
