@@ -416,7 +416,8 @@ export class DemoRun {
   async #serverRefused(state: PartState): Promise<void> {
     const flowId = state.flow?.flowId;
     const who = state.part.signIn?.username;
-    const what = `${who ? `${who}’s` : 'The'} access token at the MCP server`;
+    // "bob’s", but not "a user without whoami:read’s": a tenant's sign-in is a description.
+    const what = `${who && !/\s/.test(who) ? `${who}’s` : 'The'} access token at the MCP server`;
     const refusal = flowId
       ? lastRefusal(this.host.events(), this.target.mcpUrl, flowId)
       : undefined;

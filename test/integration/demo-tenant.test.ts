@@ -150,6 +150,27 @@ describe('What goes wrong, on a tenant', () => {
     expect(again.parts[3]!.outcome.grantedScopes).toEqual([]);
   });
 
+  it('a tenant whose server requires the permission: its 403 is the server’s own verdict', async () => {
+    const { api, stack, issuer } = await appWithSandbox();
+    const applied = await api.server.applySettings({
+      ...(await api.server.settings()),
+      requiredScopes: ['whoami:read'],
+    });
+    expect(applied.ok).toBe(true);
+    const target = await saveTenantProfile(api, issuer, stack.server.url);
+    const started = await api.demo.start('what-goes-wrong', { presenter: false, target });
+    const permission = (await finished(api, started.runId)).parts[3]!;
+    expect(permission.status).toBe('failed');
+    expect(permission.outcome.verdicts).toContainEqual(
+      expect.objectContaining({
+        what: 'The access token at the MCP server',
+        status: 403,
+        accepted: false,
+      }),
+    );
+    expect(permission.outcome.failure?.cause).toMatch(/whoami:read/);
+  });
+
   it('refuses what it cannot play, with the fix', async () => {
     const { api, stack, issuer } = await appWithSandbox();
     const target = await saveTenantProfile(api, issuer, stack.server.url);
