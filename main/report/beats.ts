@@ -6,20 +6,11 @@
 import { arrowsBefore, type SequenceArrow } from './sequence';
 import type { DemoBeat, DemoInterlude, DemoPartView, DemoRunView } from './types';
 
-/** Narration for arrows outside the sign-in steps (refresh, revocation, the old-token check). */
+/**
+ * Narration for arrows of no engine step: the demo's own look at a kept token, the server's
+ * decisions, and calls. (Refresh and sign-out are steps, told from the step table.)
+ */
 function actNarration(arrow: SequenceArrow): { narration: string; specRef?: string } {
-  if (/refresh token for/.test(arrow.label))
-    return {
-      narration:
-        'The client trades its refresh token for a new access token, without a browser. The issuer may rotate the refresh token too.',
-      specRef: 'RFC 6749 §6',
-    };
-  if (/revokes/.test(arrow.label))
-    return {
-      narration:
-        'Signing out: the client asks the issuer to revoke the token, so it cannot be used again where the issuer is asked.',
-      specRef: 'RFC 7009 §2',
-    };
   if (/shows the server the (old )?access token/.test(arrow.label))
     return {
       narration:

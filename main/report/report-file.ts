@@ -4,7 +4,7 @@
  * a tampered report cannot put markup into the page.
  */
 import { z } from 'zod';
-import { STEP_IDS } from '../client/engine/steps';
+import { SESSION_STEP_IDS, STEP_IDS } from '../client/engine/steps';
 import { REPORT_DATA_ID, REPORT_FORMAT, REPORT_VERSION } from './html';
 import { LANES } from './sequence';
 import { renderSequenceSvg } from './svg';
@@ -32,7 +32,7 @@ const ArrowSchema = z.object({
   label: text,
   at: text,
   outcome: z.enum(['ok', 'refused', 'failed']),
-  stepId: z.enum(STEP_IDS).optional(),
+  stepId: z.enum([...STEP_IDS, ...SESSION_STEP_IDS]).optional(),
   exchangeId: text.optional(),
   status: z.number().int().optional(),
   failure: failure.optional(),

@@ -7,9 +7,12 @@
  * decisions sit on its lane. The live view (renderer) and the report (main) draw this same model.
  */
 import type { StepState } from '../client/engine/types';
-import { STEPS, type StepId } from '../client/engine/steps';
+import { SESSION_STEPS, STEPS, type AnyStepId } from '../client/engine/steps';
 import type { VerificationEvent } from '../server/verification-event';
 import type { HttpExchange, RecordedEvent } from '../trace/events';
+
+/** Every step the engine records, sign-in and session alike (refresh, revoke, sign-out). */
+const ALL_STEPS: Record<AnyStepId, SequenceStepInfo> = { ...STEPS, ...SESSION_STEPS };
 
 export type Lane = 'browser' | 'client' | 'issuer' | 'server';
 
@@ -35,7 +38,7 @@ export interface SequenceArrow {
   label: string;
   at: string;
   outcome: ArrowOutcome;
-  stepId?: StepId;
+  stepId?: AnyStepId;
   /** The trace event this arrow comes from (its `seq`). */
   seq: number;
   /** The exchange this arrow draws (a request and its response share it). */
@@ -47,7 +50,7 @@ export interface SequenceArrow {
 
 /** What clicking an arrow opens: the step's explanation and spec reference. */
 export interface SequenceStepInfo {
-  id: StepId;
+  id: AnyStepId;
   title: string;
   explanation: string;
   specRef: string;
@@ -57,7 +60,7 @@ export interface SequenceDiagram {
   lanes: readonly { id: Lane; title: string }[];
   arrows: SequenceArrow[];
   /** The steps the arrows refer to (from the engine's step table). */
-  steps: Partial<Record<StepId, SequenceStepInfo>>;
+  steps: Partial<Record<AnyStepId, SequenceStepInfo>>;
   /** The exchanges the arrows refer to, redacted as in the trace. */
   exchanges: Record<string, HttpExchange>;
 }
@@ -281,7 +284,7 @@ export function deriveSequence(input: SequenceInput): SequenceDiagram {
     exchanges.filter((x) => originOf(x.request.url) === serverOrigin),
     input.decisions ?? [],
   );
-  const failedSteps = new Map(
+  const failedSteps = new Map<AnyStepId, StepState>(
     (input.steps ?? []).filter((s) => s.status === 'failed' && s.error).map((s) => [s.id, s]),
   );
 
@@ -290,13 +293,13 @@ export function deriveSequence(input: SequenceInput): SequenceDiagram {
   const byId: Record<string, HttpExchange> = {};
   const push = (arrow: Omit<SequenceArrow, 'index'>) => {
     arrows.push({ index: arrows.length, ...arrow });
-    if (arrow.stepId && STEPS[arrow.stepId]) {
-      const { id, title, explanation, specRef } = STEPS[arrow.stepId];
+    if (arrow.stepId) {
+      const { id, title, explanation, specRef } = ALL_STEPS[arrow.stepId];
       steps[arrow.stepId] = { id, title, explanation, specRef };
     }
   };
-  const stepOf = (id: string | undefined): StepId | undefined =>
-    id && id in STEPS ? (id as StepId) : undefined;
+  const stepOf = (id: string | undefined): AnyStepId | undefined =>
+    id && Object.hasOwn(ALL_STEPS, id) ? (id as AnyStepId) : undefined;
 
   for (const event of events) {
     if (event.type === 'http') {
@@ -416,7 +419,7 @@ export function deriveSequence(input: SequenceInput): SequenceDiagram {
           to: 'client',
           at: event.at,
           outcome: 'failed',
-          label: `${STEPS[stepId].title}: failed`,
+          label: `${ALL_STEPS[stepId].title}: failed`,
           failure,
         });
       }

@@ -106,6 +106,35 @@ describe('deriveSequence', () => {
     ]);
   });
 
+  it('names the steps after sign-in as steps too: refresh, revoke, the old token', () => {
+    const diagram = signIn();
+    const tagged = (id: string) => diagram.arrows.filter((a) => a.stepId === id);
+    expect(tagged('refresh').map((a) => a.label)).toContain('refresh token for a new access token');
+    expect(tagged('revoke').map((a) => a.label)).toContain('revokes the refresh token');
+    // (Ending the issuer's session sends nothing from the app: the browser opens that page.)
+    for (const id of ['refresh', 'revoke', 'old-token-check'] as const) {
+      expect(tagged(id).length, id).toBeGreaterThan(0);
+      expect(diagram.steps[id]?.specRef, id).toBeTruthy();
+    }
+    // Told once, with the step's own explanation and spec, where it first appears.
+    const part: DemoPartView = {
+      title: 'alice',
+      profileId: 'p',
+      status: 'done',
+      diagram,
+      svg: '',
+      outcome: { requestedScopes: ['openid'], verdicts: [] },
+    };
+    const refreshBeats = beatsOf([part]).filter(
+      (b) => b.arrow !== undefined && diagram.arrows[b.arrow]?.stepId === 'refresh',
+    );
+    expect(refreshBeats[0]).toMatchObject({
+      narration: diagram.steps.refresh!.explanation,
+      specRef: 'RFC 6749 §6',
+    });
+    expect(refreshBeats.slice(1).every((b) => b.narration === '')).toBe(true);
+  });
+
   it('is pure: the same trace gives the same diagram', () => {
     expect(JSON.stringify(signIn())).toBe(JSON.stringify(signIn()));
   });
