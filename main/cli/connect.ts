@@ -5,7 +5,8 @@
 import { writeFile } from 'node:fs/promises';
 import { createInterface, type Interface as ReadlineInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Flow, settingsFromProfile, type StepState } from '../client/engine/flow';
+import { Flow, settingsFromProfile } from '../client/engine/flow';
+import type { AnyStepState } from '../client/engine/flow-steps';
 import { followAuthorizationUrl } from '../client/engine/headless-follower';
 import { FlowStepError } from '../client/engine/notes';
 import { SessionStore } from '../client/engine/session-store';
@@ -47,7 +48,8 @@ Signs in to an OAuth-protected MCP server, the way the desktop app does, and cal
   The browser: $BROWSER (e.g. BROWSER=firefox, or "chromium %s"), else the system's opener.
   --redirect-port <n>    the loopback port to receive the redirect on (default: any free port)
   --timeout <seconds>    how long to wait for the sign-in (default 300)
-  --sign-out             after the call, revoke the tokens and show what the server says then
+  --sign-out             after the call, revoke the tokens, open the issuer's sign-out page
+                         and show what the server says to the old token then
   --trace <file>         write the redacted trace of every exchange to a JSON file
   --log-level <l>        error | warn | info | debug (env LOG_LEVEL; default warn); debug prints
                          every HTTP exchange, redacted
@@ -71,7 +73,7 @@ function clientInfoFromEnv(
   }
 }
 
-function printStep(step: StepState): void {
+function printStep(step: AnyStepState): void {
   if (step.status === 'pending' || step.status === 'running') return;
   if (step.status === 'waiting') {
     if (step.id === 'sign-in')
@@ -277,7 +279,8 @@ export async function runConnect(args: string[]): Promise<number> {
   const answers = askAboutSuspectedCancel(flow);
   const seen = new Map<string, string>();
   flow.onChange((steps) => {
-    for (const step of steps) {
+    // The sign-in steps, then refresh and sign-out, which the engine keeps as steps of their own.
+    for (const step of [...steps, ...flow.sessionSteps]) {
       const key = `${step.status}:${step.durationMs ?? ''}`;
       if (seen.get(step.id) === key) continue;
       seen.set(step.id, key);
@@ -302,16 +305,22 @@ export async function runConnect(args: string[]): Promise<number> {
       if (result.isError) code = 1;
     }
     if (values['sign-out']) {
-      const report = await flow.signOut();
+      // The end-session URL carries the ID token as its hint: it goes to the browser, never to
+      // the terminal. The steps above already told the server's answer to the old token.
+      let endSession = '';
+      const report = await flow.signOut({
+        openEndSession: async (url) => {
+          // --auto: no person at a browser, so the page is only named.
+          endSession =
+            !auto && (await openInBrowser(url.href))
+              ? 'Opened the issuer’s sign-out page in your browser, to end its session too.'
+              : `To end the issuer’s session too, open this in a browser (it asks you to confirm):\n    ${withoutIdTokenHint(url)}`;
+        },
+      });
       console.log('\nSigned out.');
       for (const r of report.revoked)
         console.log(`  revoked ${r.token}: ${r.status}${r.note ? ` (${r.note})` : ''}`);
-      if (report.endSessionUrl)
-        console.log(`  end the issuer session in a browser: ${report.endSessionUrl}`);
-      if (report.oldToken)
-        console.log(
-          `  the server now answers ${report.oldToken.status} to the old token: ${report.oldToken.explanation}`,
-        );
+      if (endSession) console.log(`  ${endSession}`);
     }
   } catch (error) {
     code = 1;
@@ -327,4 +336,11 @@ export async function runConnect(args: string[]): Promise<number> {
     }
   }
   return code;
+}
+
+/** The end-session URL without the ID token (OpenID RP-Initiated Logout §2: the hint is optional). */
+function withoutIdTokenHint(url: URL): string {
+  const copy = new URL(url);
+  copy.searchParams.delete('id_token_hint');
+  return copy.href;
 }

@@ -76,6 +76,7 @@ describe('npm run connect', () => {
           '--scope',
           'openid profile',
           '--refresh-tokens',
+          '--sign-out',
         ],
         { BROWSER: join(bin, 'record-url'), URL_FILE: urlFile },
       );
@@ -98,6 +99,18 @@ describe('npm run connect', () => {
       expect(out).toContain('Opened the sign-in page in your browser.');
       expect(out).toContain('A refresh token was received.');
       expect(out).toMatch(/whoami:\n\{\n {2}"authenticated": true/);
+      // Signing out is told as steps, like the sign-in.
+      expect(out).toMatch(/✓ Revoke the tokens \(\d+ ms\)/);
+      expect(out).toMatch(/✓ Ask the MCP server about the old token \(\d+ ms\)/);
+      expect(out).toMatch(/revoked refresh_token: 200/);
+      // The issuer's sign-out page goes to the browser with its ID token hint; the terminal
+      // never shows the ID token.
+      expect(out).toContain('Opened the issuer’s sign-out page in your browser');
+      const endSession = new URL((await readFile(urlFile, 'utf8')).trim());
+      expect(endSession.pathname).toMatch(/\/session\/end$/);
+      const idToken = endSession.searchParams.get('id_token_hint');
+      expect(idToken).toBeTruthy();
+      expect(out).not.toContain(idToken!);
       expect(out).not.toMatch(/copy the sign-in link from the app/);
     });
 

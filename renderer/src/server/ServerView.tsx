@@ -82,7 +82,8 @@ function BundledFacts({ status }: { status: ServerStatus }) {
       </dd>
       <dt>Verification</dt>
       <dd>
-        <strong>{status.verification}</strong>, verdicts cached {settings.cacheTtlSec} s
+        <strong>{status.verification}</strong>, verdicts cached {settings.cacheTtlSec} s, a JWT
+        accepted {settings.clockToleranceSec} s past its expiry
       </dd>
       <dt>Required scopes</dt>
       <dd>
