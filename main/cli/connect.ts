@@ -237,7 +237,12 @@ export async function runConnect(args: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const recorder = new TraceRecorder();
-  logTrace(recorder, createLogger({ level, scrub: (text) => recorder.secrets.replaceKnown(text) }));
+  // Each finding is printed under its step below: the log would only say it twice.
+  logTrace(
+    recorder,
+    createLogger({ level, scrub: (text) => recorder.secrets.replaceKnown(text) }),
+    { findings: false },
+  );
   const receiver = new RedirectReceiver();
   const listener = await startLoopbackListener({ receiver, port: redirectPort });
   const auto = !!values.auto;

@@ -4,8 +4,13 @@ import type { TraceRecorder } from './recorder';
 /**
  * Writes the trace to a log as it happens: steps and findings at info (warnings at warn), every
  * HTTP exchange at debug with its redacted headers and bodies. Returns the unsubscribe.
+ * `findings: false` leaves the findings out, for a host that already prints each under its step.
  */
-export function logTrace(recorder: TraceRecorder, logger: Logger): () => void {
+export function logTrace(
+  recorder: TraceRecorder,
+  logger: Logger,
+  options: { findings?: boolean } = {},
+): () => void {
   return recorder.subscribe((event) => {
     switch (event.type) {
       case 'step':
@@ -15,6 +20,7 @@ export function logTrace(recorder: TraceRecorder, logger: Logger): () => void {
           );
         return;
       case 'note':
+        if (options.findings === false) return;
         (event.level === 'info'
           ? logger.info
           : event.level === 'warning'

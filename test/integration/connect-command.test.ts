@@ -103,6 +103,8 @@ describe('npm run connect', () => {
       expect(out).toMatch(/✓ Revoke the tokens \(\d+ ms\)/);
       expect(out).toMatch(/✓ Ask the MCP server about the old token \(\d+ ms\)/);
       expect(out).toMatch(/revoked refresh_token: 200/);
+      // Its warning about the old token is said once, under its step, not again as a log line.
+      expect(out.match(/After sign-out the MCP server answered 200/g)).toHaveLength(1);
       // The issuer's sign-out page goes to the browser with its ID token hint; the terminal
       // never shows the ID token.
       expect(out).toContain('Opened the issuer’s sign-out page in your browser');
