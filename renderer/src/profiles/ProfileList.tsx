@@ -22,7 +22,10 @@ export function ProfileList() {
   };
   const items = [
     ...profiles.filter((view) => !view.demo),
-    ...(draft ? [{ profile: draft, signedIn: false, isDraft: true as const }] : []),
+    // Once saved, the draft is in the list already (the save's event can beat its own answer).
+    ...(draft && !profiles.some((view) => view.profile.id === draft.id)
+      ? [{ profile: draft, signedIn: false, isDraft: true as const }]
+      : []),
   ];
   // A demo run's profiles are its own: folded away, unless one of them is the one on screen.
   const demos = profiles.filter((view) => view.demo);
