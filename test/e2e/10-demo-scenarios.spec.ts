@@ -241,6 +241,10 @@ test('what goes wrong on a tenant: the mistakes are built from the user’s prof
   await expect(refused).toContainText(`not ${OTHER_ISSUER}`);
   await expect(refused).toContainText(/Make the bundled server trust the issuer of “Other tenant”/);
   await snap(page, testInfo, '10-what-goes-wrong-tenant-untrusted');
+  // One click on the offer: the server trusts that tenant, and the stale refusal goes away.
+  await card.getByRole('button', { name: 'Make the bundled server trust this issuer' }).click();
+  await expect(refused).toHaveCount(0, { timeout: 15_000 });
+  await expect(card.getByRole('button', { name: /trust this issuer/ })).toHaveCount(0);
 });
 
 const OTHER_ISSUER = 'https://other-tenant.example.invalid/oidc';

@@ -31,13 +31,18 @@ export function DemoView() {
   }, [api, listed]);
   useAppEvents((event) => {
     if (event.type === 'profiles-changed') setListed((n) => n + 1);
+    // A refusal to start is about the server it named (say, the issuer it trusted): now stale.
+    if (event.type === 'server-changed') setError(undefined);
   });
 
   const start = async (id: string) => {
     setError(undefined);
     setReport(undefined);
     setReveal(false);
-    const target = targets[id];
+    // Only a profile still on offer: one deleted since it was picked means the sandbox again.
+    const target = scenarios
+      .find((s) => s.id === id)
+      ?.onTenant?.targets.find((t) => t.profileId === targets[id])?.profileId;
     try {
       setRunId((await api.demo.start(id, { presenter, ...(target && { target }) })).runId);
     } catch (e) {
