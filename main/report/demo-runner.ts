@@ -560,6 +560,7 @@ export class DemoRun {
             : 'resource automatic',
           part.profile.prompt && `prompt=${part.profile.prompt}`,
           part.profile.refreshTokens && 'refresh tokens on',
+          part.redirectPath && `redirect URI on ${part.redirectPath}`,
         ]
           .filter(Boolean)
           .join(' · '),

@@ -136,6 +136,7 @@ describe('What goes wrong, on a tenant', () => {
     const settings = Object.fromEntries(run.settings.map((s) => [s.label, s.value]));
     expect(settings.Issuer).toBe(issuer);
     expect(settings['Wrong client ID']).toContain(`client ${typoOf('sandbox-native')}`);
+    expect(settings['Unregistered redirect URI']).toContain('redirect URI on /auth/callback');
     // Its report opens again for a replay: a tenant's sign-in has no published password.
     const replay = await api.demo.openReport(await api.demo.exportReport(run.runId));
     expect(replay.title).toBe(run.title);
