@@ -162,13 +162,8 @@ export function createDemoHost(deps: {
   });
   /** The tenant of one of the user's profiles, checked so the story shows its mistakes, not ours. */
   async function tenantTarget(profileId: string): Promise<DemoTarget> {
-    const profile = await deps.lookup.profileOrThrow(profileId).catch(() => {
-      throw new DemoApiError(
-        'That profile no longer exists.',
-        'Pick a profile from the list.',
-        'unknown_target',
-      );
-    });
+    // Its own error says which profile is missing and to pick one; a store failure stays itself.
+    const profile = await deps.lookup.profileOrThrow(profileId);
     if (profile.kind === 'sandbox' || !profile.issuer)
       throw new DemoApiError(
         `“${profile.name}” names no tenant issuer.`,
